@@ -1,0 +1,1 @@
+"""Spiders: scheduling and routing only; parsing lives in :mod:`crawler.parsers`."""
