@@ -1,0 +1,261 @@
+"""Web archives (WARC, ISO 28500): index, replay lookups and writing.
+
+:class:`WarcArchive` indexes every ``response``/``revisit`` record of a WARC
+(gzip per record, as written by warcio, wget ``--warc-file``, Webrecorder and
+Browsertrix, or uncompressed) by URL and reads records back on demand by
+offset, so a large archive is never held in memory.  Whole-file gzip (not per
+record) cannot be seeked; such archives are read into memory once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.dates import parse_datetime
+
+# Pages that are part of another document rather than documents themselves.
+NOT_A_DOCUMENT = re.compile(
+    r"/comment-page-\d+/?|[?&](?:cpage|replytocom)=|/wp-json/|[?&]rest_route=|/feed/?$|"
+    r"/xmlrpc\.php|/robots\.txt$|/loadMoreComments/|/forum/|forum\.golem\.de"
+)
+_DROP_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class ArchiveError(ValueError):
+    """The file is not a readable WARC."""
+
+
+def url_key(url: str) -> str:
+    """Lookup key: scheme-less, no fragment, host lower-case, no trailing slash."""
+    url = url.strip().strip("<>")
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", (parts.hostname or "").lower() + _port(parts), path, parts.query, ""))
+
+
+def _port(parts: Any) -> str:
+    port = parts.port
+    return f":{port}" if port and port not in (80, 443) else ""
+
+
+@dataclass
+class ArchivedResponse:
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str | None  # capture time, Berlin ISO
+
+    @property
+    def content_type(self) -> str:
+        for name, value in self.headers:
+            if name.lower() == "content-type":
+                return value
+        return ""
+
+
+@dataclass
+class _Entry:
+    offset: int
+    url: str
+    date: str | None
+    status: int
+    content_type: str
+    revisit_of: str | None = None
+
+
+class WarcArchive:
+    """Random access to the HTTP responses of one WARC file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._entries: dict[str, _Entry] = {}
+        self._order: list[str] = []
+        self._memory: dict[int, ArchivedResponse] | None = None
+        self.records = 0
+        self._index()
+
+    # -- index ---------------------------------------------------------
+    def _open(self) -> IO[bytes]:
+        try:
+            return self.path.open("rb")
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot open ({exc.strerror})") from exc
+
+    def _index(self) -> None:
+        with self._open() as stream:
+            head = stream.read(64)
+            stream.seek(0)
+            if head[:2] == b"\x1f\x8b":
+                with gzip.open(stream) as probe:
+                    try:
+                        first = probe.read(16)
+                    except (OSError, EOFError) as exc:
+                        raise ArchiveError(f"{self.path}: broken gzip ({exc})") from exc
+                stream.seek(0)
+            else:
+                first = head
+            if not first.startswith(b"WARC/"):
+                raise ArchiveError(f"{self.path}: not a WARC file (does not start with 'WARC/')")
+            try:
+                iterator = ArchiveIterator(stream)
+                for record in iterator:
+                    self.records += 1
+                    self._add(record, iterator.get_record_offset())
+            except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+                if not self._entries:
+                    raise ArchiveError(f"{self.path}: unreadable WARC ({exc})") from exc
+                self.truncated = str(exc)
+        if not self._entries:
+            raise ArchiveError(f"{self.path}: no HTTP response records")
+
+    truncated: str | None = None
+
+    def _add(self, record: Any, offset: int) -> None:
+        if record.rec_type not in ("response", "revisit"):
+            return
+        uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+        if not uri.startswith(("http://", "https://")):
+            return
+        http = record.http_headers
+        if http is None:
+            return
+        status = int((http.get_statuscode() or "0")[:3] or 0)
+        revisit_of = None
+        if record.rec_type == "revisit":
+            revisit_of = record.rec_headers.get_header("WARC-Refers-To-Target-URI")
+        entry = _Entry(
+            offset=offset,
+            url=uri,
+            date=parse_datetime(record.rec_headers.get_header("WARC-Date")),
+            status=status,
+            content_type=http.get_header("Content-Type") or "",
+            revisit_of=revisit_of,
+        )
+        key = url_key(uri)
+        if key not in self._entries:
+            self._order.append(key)
+        self._entries[key] = entry  # the latest capture wins
+
+    # -- lookups -------------------------------------------------------
+    def __contains__(self, url: str) -> bool:
+        return url_key(url) in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def urls(self) -> list[str]:
+        return [self._entries[k].url for k in self._order]
+
+    def documents(self) -> list[str]:
+        """URLs of HTML pages worth parsing as documents (200, HTML, not a sub-page)."""
+        out = []
+        for key in self._order:
+            entry = self._entries[key]
+            if entry.status != 200 and not entry.revisit_of:
+                continue
+            if entry.content_type and "html" not in entry.content_type.lower():
+                continue
+            if NOT_A_DOCUMENT.search(entry.url):
+                continue
+            out.append(entry.url)
+        return out
+
+    def get(self, url: str) -> ArchivedResponse | None:
+        entry = self._entries.get(url_key(url))
+        if entry is None:
+            return None
+        if entry.revisit_of and url_key(entry.revisit_of) in self._entries:
+            original = self._read(self._entries[url_key(entry.revisit_of)])
+            if original is not None:
+                original.url = entry.url
+            return original
+        return self._read(entry)
+
+    def _read(self, entry: _Entry) -> ArchivedResponse | None:
+        with self._open() as stream:
+            stream.seek(entry.offset)
+            for record in ArchiveIterator(stream):
+                http = record.http_headers
+                headers = [
+                    (k, v)
+                    for k, v in (http.headers if http else [])
+                    if k.lower() not in _DROP_HEADERS
+                ]
+                body = record.content_stream().read()
+                return ArchivedResponse(entry.url, entry.status, headers, body, entry.date)
+        return None
+
+
+# -- writing -------------------------------------------------------------
+class WarcRecorder:
+    """Append request/response pairs to a gzip-per-record WARC."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._stream: IO[bytes] = self.path.open("ab")
+        self._writer = WARCWriter(self._stream, gzip=True)
+        self.count = 0
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        *,
+        date: datetime | None = None,
+        record_id: str | None = None,
+    ) -> None:
+        http_headers = StatusAndHeaders(
+            f"{status} {reason}".strip(),
+            [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
+            + [("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        )
+        warc_headers: dict[str, str] = {}
+        if date is not None:
+            warc_headers["WARC-Date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if record_id is not None:
+            warc_headers["WARC-Record-ID"] = record_id
+        record = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http_headers,
+            warc_headers_dict=warc_headers,
+        )
+        self._writer.write_record(record)
+        self.count += 1
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def deterministic_id(url: str, salt: str = "") -> str:
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, salt + url)}>"
+
+
+def iter_records(path: str | Path) -> Iterator[ArchivedResponse]:
+    """Every response record in file order (for tests and tools)."""
+    archive = WarcArchive(path)
+    for url in archive.urls():
+        response = archive.get(url)
+        if response is not None:
+            yield response

@@ -1,0 +1,208 @@
+"""Crawl subcommands of ``kammerwatch``: ``crawl``, ``run`` and ``export``.
+
+``crawl`` fetches URLs (live, recording a WARC) or replays a WARC;
+``run`` is the main job: crawl (by default the bundled sample archive), then
+the later stages that are installed (NLP extraction, timeline), then exports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crawler.archive import ArchiveError, WarcArchive
+
+SAMPLE_ARCHIVE = "data/sample.warc.gz"
+
+
+def sample_archive_path() -> Path:
+    return Path(str(resources.files("crawler").joinpath(SAMPLE_ARCHIVE)))
+
+
+def _settings_pairs(values: list[str]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"kammerwatch: error: -s takes KEY=VALUE, got {value!r}")
+        pairs[key] = val
+    return pairs
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="output", help="output directory (default: output/)")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting"
+    )
+
+
+def register(subparsers: Any) -> None:
+    crawl = subparsers.add_parser(
+        "crawl", help="crawl article URLs (live) or every page of a WARC archive"
+    )
+    crawl.add_argument("urls", nargs="*", help="article or blog post URLs")
+    crawl.add_argument("--archive", help="replay this WARC (.warc or .warc.gz) instead of the web")
+    crawl.add_argument(
+        "--spider", default="auto", choices=["auto", "wordpress", "news"], help="force a path"
+    )
+    crawl.add_argument(
+        "--no-warc", action="store_true", help="do not record a WARC of live fetches"
+    )
+    _common(crawl)
+    crawl.set_defaults(func=cmd_crawl)
+
+    run = subparsers.add_parser("run", help="the main job: crawl, extract, timeline, exports")
+    source = run.add_mutually_exclusive_group()
+    source.add_argument("--archive", help="WARC to replay (default: the bundled sample archive)")
+    source.add_argument("--live", action="store_true", help="crawl the configured sources live")
+    _common(run)
+    run.set_defaults(func=cmd_run)
+
+    export = subparsers.add_parser("export", help="write JSONL and CSV exports from the store")
+    export.add_argument("--out", default="output", help="output directory (default: output/)")
+    export.set_defaults(func=cmd_export)
+
+
+def _check_archive(path: str) -> WarcArchive | None:
+    try:
+        return WarcArchive(path)
+    except ArchiveError as exc:
+        print(f"kammerwatch: error: {exc}", file=sys.stderr)
+        return None
+
+
+def crawl(
+    urls: list[str],
+    out: str,
+    *,
+    archive: str | None = None,
+    spider: str = "auto",
+    record_warc: bool = True,
+    overrides: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run one crawl in this process; returns the Scrapy stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("KW_OUT_DIR", out, priority="cmdline")
+    settings.set("KW_WARC_RECORD", record_warc and not archive, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    process = CrawlerProcess(settings)
+    kwargs: dict[str, Any] = {"urls": urls}
+    if archive:
+        kwargs["archive"] = archive
+        spider = "auto"
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **kwargs)
+    process.start()
+    stats: dict[str, Any] = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    return stats
+
+
+def summarise(stats: dict[str, Any]) -> str:
+    def get(key: str) -> int:
+        return int(stats.get(key, 0))
+
+    errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("kw/errors/")}
+    lines = [
+        f"pages fetched: {get('response_received_count')}",
+        f"articles: {get('kw/store/article/new')} new, {get('kw/store/article/updated')} known",
+        f"comments: {get('kw/store/comment/new')} new, {get('kw/store/comment/updated')} known",
+    ]
+    if errors:
+        lines.append("errors: " + ", ".join(f"{k}={v}" for k, v in sorted(errors.items())))
+    return "\n".join(lines)
+
+
+def write_run_report(out: str, stats: dict[str, Any]) -> Path:
+    from crawler.dates import now_iso
+    from pipelines.atomic import atomic_write
+
+    def plain(value: Any) -> Any:
+        return value if isinstance(value, int | float | str | bool) or value is None else str(value)
+
+    stamp = now_iso().replace(":", "").replace("+", "p")
+    path = Path(out) / "runs" / f"{stamp}.json"
+    with atomic_write(path) as handle:
+        json.dump({k: plain(v) for k, v in sorted(stats.items())}, handle, indent=1)
+    return path
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    if not args.urls and not args.archive:
+        print("kammerwatch: error: give URLs or --archive FILE", file=sys.stderr)
+        return 2
+    if args.archive and _check_archive(args.archive) is None:
+        return 2
+    stats = crawl(
+        args.urls,
+        args.out,
+        archive=args.archive,
+        spider=args.spider,
+        record_warc=not args.no_warc,
+        overrides=_settings_pairs(args.set),
+    )
+    print(summarise(stats))
+    write_run_report(args.out, stats)
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+def _stage(module: str, function: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ModuleNotFoundError, AttributeError):
+        return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    overrides = _settings_pairs(args.set)
+    if args.live:
+        from crawler.sources import seed_urls
+
+        stats = crawl(seed_urls(), args.out, overrides=overrides)
+    else:
+        archive = args.archive or str(sample_archive_path())
+        if _check_archive(archive) is None:
+            return 2
+        stats = crawl([], args.out, archive=archive, overrides=overrides)
+    print(summarise(stats))
+    if stats.get("finish_reason") != "finished":
+        write_run_report(args.out, stats)
+        return 1
+    for module, function in (
+        ("pipelines.nlp.cli", "run_stage"),
+        ("pipelines.timeline.cli", "run_stage"),
+    ):
+        stage = _stage(module, function)
+        if stage is not None:
+            code = stage(args.out)
+            if code:
+                return int(code)
+    report = write_run_report(args.out, stats)
+    print(f"run report: {report}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import export_store
+    from pipelines.store import Store, StoreError
+
+    try:
+        with Store(Path(args.out) / "kammerwatch.db", readonly=True) as store:
+            written = export_store(store, args.out)
+    except StoreError as exc:
+        print(f"kammerwatch: error: {exc}", file=sys.stderr)
+        return 2
+    for name, rows in written.items():
+        print(f"{Path(args.out) / name}: {rows} rows")
+    return 0

@@ -1,0 +1,281 @@
+"""Helpers shared by every parser: HTML → tree, JSON-LD, meta tags, microdata,
+canonical URLs, ids and the paragraph text format.
+
+Text format (all parsers): one paragraph per block element, paragraphs joined
+by a blank line, whitespace inside a paragraph collapsed to single spaces,
+``<br>`` kept as a line break, a ``<blockquote>`` as its own paragraph(s)
+prefixed ``"> "``, entities decoded, scripts/styles/forms/images dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError, _Element
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "techarticle", "report", "webpage",
+}  # fmt: skip
+
+BLOCK_TAGS = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "article",
+    "table", "tr", "td", "th", "dl", "dd", "dt", "header", "footer", "main", "aside", "figure",
+    "address", "hr", "nav", "details", "summary",
+}  # fmt: skip
+SKIP_TAGS = {
+    "script", "style", "noscript", "iframe", "svg", "button", "form", "select", "input",
+    "textarea", "template", "img", "figcaption", "object", "embed", "video", "audio", "canvas",
+}  # fmt: skip
+
+_BR = "\u2028"
+_WS = re.compile(r"[\s\u00a0\u200b\u202f]+")
+_INVISIBLE = re.compile("[\u00ad\u200c\u200d\ufeff]")
+
+
+@lru_cache(maxsize=2048)
+def css(selector: str) -> CSSSelector:
+    """Compiled CSS selector (compiling costs more than matching)."""
+    return CSSSelector(selector, translator="html")
+
+
+def select(el: _Element, selector: str) -> list[_Element]:
+    """Descendant-or-self elements matching a CSS selector."""
+    result: list[_Element] = css(selector)(el)
+    return result
+
+
+class ParseError(ValueError):
+    """The page cannot be parsed at all (empty, not HTML)."""
+
+
+def parse_html(html: str | bytes, url: str) -> _Element:
+    """Parse a page; raises ParseError naming the URL when there is nothing to parse."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html or not html.strip():
+        raise ParseError(f"{url}: empty document")
+    # lxml refuses str input that carries an XML encoding declaration
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, ValueError) as exc:
+        raise ParseError(f"{url}: not parseable as HTML ({exc})") from exc
+
+
+def clean_inline(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
+    lines = (_WS.sub(" ", line).strip() for line in text.split(_BR))
+    return "\n".join(line for line in lines if line)
+
+
+def paragraphs(root: _Element, skip: Iterable[_Element] = ()) -> list[str]:
+    """Block-structured text of an element, in the module's paragraph format."""
+    skipped = set(skip)
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = clean_inline("".join(buf))
+        buf.clear()
+        if text:
+            out.append(text)
+
+    def walk(el: _Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in SKIP_TAGS or el in skipped:
+            return
+        if tag == "br":
+            buf.append(_BR)
+            return
+        if tag == "blockquote":
+            flush()
+            out.extend("> " + p for p in paragraphs(el, skipped))
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    if root.text:
+        buf.append(root.text)
+    for child in root:
+        walk(child)
+        if child.tail:
+            buf.append(child.tail)
+    flush()
+    return out
+
+
+def text_of(el: _Element | None) -> str:
+    """Inline text of one element, whitespace collapsed."""
+    if el is None:
+        return ""
+    return clean_inline(el.text_content())
+
+
+def first(root: _Element, *selectors: str) -> _Element | None:
+    for selector in selectors:
+        found = select(root, selector)
+        if found:
+            return found[0]
+    return None
+
+
+def first_text(root: _Element, *selectors: str) -> str | None:
+    for selector in selectors:
+        for el in select(root, selector):
+            text = text_of(el)
+            if text:
+                return text
+    return None
+
+
+def first_attr(root: _Element, selector: str, attr: str) -> str | None:
+    for el in select(root, selector):
+        value = el.get(attr)
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def meta(root: _Element, *names: str) -> str | None:
+    """Content of the first ``<meta name|property|itemprop=…>`` among names."""
+    wanted = {n.lower() for n in names}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in wanted:
+            content = el.get("content")
+            if content and content.strip():
+                return html_lib.unescape(content.strip())
+    return None
+
+
+def _unescape_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return html_lib.unescape(value)
+    if isinstance(value, list):
+        return [_unescape_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unescape_deep(v) for k, v in value.items()}
+    return value
+
+
+def _json_ld_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _json_ld_nodes(entry)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _json_ld_nodes(data["@graph"])
+
+
+def json_ld(root: _Element) -> list[dict[str, Any]]:
+    """Every JSON-LD node of the page (lists and @graph flattened), entities decoded."""
+    nodes: list[dict[str, Any]] = []
+    for script in select(root, 'script[type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except json.JSONDecodeError:
+            continue
+        nodes.extend(_unescape_deep(node) for node in _json_ld_nodes(data))
+    return nodes
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def json_ld_article(root: _Element) -> dict[str, Any] | None:
+    """The page's article node: NewsArticle before Article before anything with a headline."""
+    nodes = json_ld(root)
+    ranked = sorted(
+        (n for n in nodes if _types(n) & ARTICLE_TYPES and n.get("headline")),
+        key=lambda n: 0 if "newsarticle" in _types(n) else 1 if "webpage" not in _types(n) else 2,
+    )
+    return ranked[0] if ranked else None
+
+
+def names(value: Any) -> list[str]:
+    """Person/organisation names from a JSON-LD ``author`` value."""
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, dict):
+        name = value.get("name")
+        return names(name) if name else []
+    if isinstance(value, list):
+        return [n for v in value for n in names(v)]
+    return []
+
+
+def microdata(root: _Element, prop: str) -> _Element | None:
+    found = select(root, f'[itemprop~="{prop}"]')
+    return found[0] if found else None
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    if not href or not href.strip():
+        return None
+    href = href.strip()
+    if href.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    return urljoin(base, href)
+
+
+def strip_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def canonical_url(root: _Element, url: str) -> str:
+    href = first_attr(root, 'link[rel="canonical"]', "href") or meta(root, "og:url")
+    return absolute(url, href) or url
+
+
+def source_of(url: str) -> str:
+    """Site name from a URL: host without a leading ``www.``/``www1.``/``m.``/``amp.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return re.sub(r"^(?:www\d*|m|amp)\.", "", host)
+
+
+def stable_hash(value: str, length: int = 16) -> str:
+    return hashlib.sha1(value.encode("utf-8")).hexdigest()[:length]
+
+
+def language(root: _Element, default: str = "de") -> str:
+    lang = root.get("lang") or meta(root, "og:locale", "language", "content-language") or default
+    return re.split(r"[-_]", lang.strip().lower())[0] or default
+
+
+def remove(root: _Element, selectors: Iterable[str]) -> None:
+    """Drop every element matching any selector (keeps tails)."""
+    for selector in selectors:
+        for el in select(root, selector):
+            el.drop_tree()
+
+
+def drop_noise(paras: list[str], patterns: Iterable[re.Pattern[str]]) -> list[str]:
+    pats = list(patterns)
+    return [p for p in paras if not any(pat.search(p) for pat in pats)]

@@ -1,0 +1,379 @@
+"""WordPress post pages and the WP REST comments API → Article and Comments.
+
+Pure functions: ``parse_post(html, url, fetched_at)`` reads one post page (any
+comment page of it) and ``parse_rest_comments(payload, …)`` one page of
+``/wp-json/wp/v2/comments``.  Supported comment markup (see MARKUP.md):
+the HTML5 walker, Twenty Ten, the default non-HTML5 walker (unwrapped ``<p>``),
+Twenty Twelve-style themes and old Kubrick themes.  Pingbacks and trackbacks
+are not reader comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from lxml.etree import _Element
+
+from crawler.dates import parse_datetime, utc_to_local
+from crawler.items import Article, Comment
+from crawler.parsers import common
+from crawler.parsers.article import extract_article
+from crawler.sources import Source, source_for
+
+COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
+DEPTH_CLASS = re.compile(r"\bdepth-(\d+)\b")
+COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
+_KUBRICK = re.compile(
+    r"^\s*(?:Comment|Kommentar)\s+(?:by|von)\s+(?P<author>.+?)\s+[—–-]+\s+(?P<date>.+)$"
+)
+WP_BODY = (".entry-content", ".post-content", ".single-content", "article .content", ".post .entry")
+
+# Parts of a comment that are never its text.
+META_SELECTORS = (
+    ".comment-author, .vcard, .comment-meta, .commentmetadata, .comment-metadata, .reply, "
+    "footer, header, .comment-awaiting-moderation, .cld-like-dislike-wrap, .comment-actions, "
+    "[class*='like'], [class*='rating'], .says"
+)
+
+
+class NotWordPress(ValueError):
+    """The page is not a WordPress post."""
+
+
+class RestError(ValueError):
+    """A WP REST answer that cannot be used (error body, invalid JSON, wrong shape)."""
+
+
+@dataclass
+class WordPressPage:
+    article: Article
+    post_id: str | None
+    rest_root: str | None
+    comments: list[Comment] = field(default_factory=list)
+    comment_page_urls: list[str] = field(default_factory=list)
+    header_count: int | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def is_wordpress(html: str) -> bool:
+    """Cheap detection on raw HTML: generator meta, REST link, wp-content or comment markup."""
+    head = html[:200_000]
+    return bool(
+        re.search(r'<meta[^>]+content=["\']WordPress', head, re.I)
+        or "https://api.w.org/" in head
+        or "/wp-content/" in head
+        or "/wp-includes/" in head
+        or re.search(r'id=["\'](?:li-)?comment-\d+["\']', head)
+    )
+
+
+def post_id_of(root: _Element) -> str | None:
+    body = root.find("body")
+    classes = body.get("class", "") if body is not None else ""
+    match = re.search(r"\bpostid-(\d+)\b", classes)
+    if match:
+        return match.group(1)
+    for el in common.select(root, "article[id^='post-'], div[id^='post-']"):
+        match = re.fullmatch(r"post-(\d+)", el.get("id", ""))
+        if match:
+            return match.group(1)
+    value = common.first_attr(root, "input#comment_post_ID", "value")
+    if value and value.isdigit():
+        return value
+    shortlink = common.first_attr(root, "link[rel=shortlink]", "href")
+    if shortlink:
+        match = re.search(r"[?&]p=(\d+)", shortlink)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _own_children(li: _Element) -> list[_Element]:
+    """Children of a comment's <li> that belong to it (not the nested replies)."""
+    own = []
+    for child in li:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("ol", "ul") and (
+            "children" in child.get("class", "").split()
+            or common.select(child, "li[id*='comment-']")
+        ):
+            continue
+        own.append(child)
+    return own
+
+
+def _select_own(own: list[_Element], selector: str) -> list[_Element]:
+    found: list[_Element] = []
+    for el in own:  # descendant-or-self, minus anything inside a nested reply
+        found.extend(e for e in common.select(el, selector) if _in_own_comment(e, el))
+    return found
+
+
+def _in_own_comment(el: _Element, top: _Element) -> bool:
+    """False when el sits inside a nested reply below top."""
+    node = el.getparent()
+    while node is not None and node is not top:
+        if node.tag == "li" and COMMENT_ID.match(node.get("id", "")):
+            return False
+        node = node.getparent()
+    return True
+
+
+def _comment_text(own: list[_Element]) -> str:
+    content = _select_own(own, ".comment-content, .comment-text, .comment_content")
+    if content:
+        return "\n\n".join(common.paragraphs(content[0]))
+    body = [
+        b for b in _select_own(own, ".comment-body") if not common.select(b, ".fn, .comment-author")
+    ]
+    if body:  # Twenty Ten: .comment-body is the text itself
+        return "\n\n".join(common.paragraphs(body[0]))
+    # Default walker / Kubrick: unwrapped blocks beside the metadata
+    containers = _select_own(own, ".comment-body") or own
+    paras: list[str] = []
+    for container in containers:
+        candidates = list(container) if container.tag in ("div", "article") else [container]
+        for el in candidates:
+            if not isinstance(el.tag, str) or el.tag not in ("p", "blockquote", "ul", "ol", "pre"):
+                continue
+            if el.tag in ("ul", "ol") and "children" in el.get("class", ""):
+                continue
+            if el.tag == "blockquote":
+                paras.extend("> " + p for p in common.paragraphs(el))
+            else:
+                paras.extend(common.paragraphs(el))
+    return "\n\n".join(p for p in paras if p)
+
+
+def _comment_date(own: list[_Element], kubrick_date: str | None) -> str | None:
+    for el in _select_own(own, "time[datetime]"):
+        value = parse_datetime(el.get("datetime"))
+        if value:
+            return value
+    for el in _select_own(
+        own, ".comment-meta a, .commentmetadata a, .comment-metadata a, .comment-date, .date"
+    ):
+        value = parse_datetime(common.text_of(el))
+        if value:
+            return value
+    if kubrick_date:
+        return parse_datetime(kubrick_date.replace(",", ".").replace("@", "um"))
+    return None
+
+
+def _permalink(own: list[_Element], base: str, site_id: str) -> str | None:
+    for el in _select_own(
+        own, ".comment-meta a, .commentmetadata a, .comment-metadata a, a[href*='#comment-']"
+    ):
+        href = el.get("href", "")
+        if f"comment-{site_id}" in href:
+            return common.absolute(base, href)
+    return None
+
+
+def parse_comments(root: _Element, url: str, article: Article) -> list[Comment]:
+    """Every reader comment on one HTML page, in document order."""
+    source = article.source
+    comments: list[Comment] = []
+    for li in root.iter("li"):
+        match = COMMENT_ID.match(li.get("id", ""))
+        if not match:
+            continue
+        classes = li.get("class", "").split()
+        if "pingback" in classes or "trackback" in classes:
+            continue
+        site_id = match.group(1)
+        own = _own_children(li)
+        if not own:
+            own = [li]
+        author_el = _select_own(own, ".fn")
+        author = common.text_of(author_el[0]) if author_el else None
+        kubrick_date = None
+        if author is None:
+            cite = _select_own(own, "cite")
+            kubrick = _KUBRICK.match(common.text_of(cite[0])) if cite else None
+            if kubrick:
+                author, kubrick_date = kubrick.group("author").strip(), kubrick.group("date")
+            elif cite:
+                author = common.text_of(cite[0])
+        parent_id = None
+        depth = 1
+        node = li.getparent()
+        while node is not None:
+            if node.tag == "li":
+                parent = COMMENT_ID.match(node.get("id", ""))
+                if parent:
+                    if parent_id is None:
+                        parent_id = f"{source}:comment:{parent.group(1)}"
+                    depth += 1
+            node = node.getparent()
+        depth_class = DEPTH_CLASS.search(li.get("class", ""))
+        if depth_class:
+            depth = int(depth_class.group(1))
+        comments.append(
+            Comment(
+                id=f"{source}:comment:{site_id}",
+                url=_permalink(own, url, site_id) or f"{article.canonical_url}#comment-{site_id}",
+                article_url=article.canonical_url,
+                article_id=article.id,
+                parent_id=parent_id,
+                author=author,
+                published=_comment_date(own, kubrick_date),
+                text=_comment_text(own),
+                depth=depth,
+                fetched_at=article.fetched_at,
+            )
+        )
+    return comments
+
+
+def _post_path(canonical: str) -> str:
+    path = urlsplit(canonical).path
+    return COMMENT_PAGE.sub("/", path).rstrip("/") + "/"
+
+
+def comment_page_urls(root: _Element, url: str, canonical: str) -> list[str]:
+    """Absolute URLs (no fragment) of this post's other comment pages."""
+    prefix = _post_path(canonical)
+    here = common.strip_fragment(url)
+    found: list[str] = []
+    for link in root.iter("a"):
+        href = common.absolute(url, link.get("href"))
+        if not href or not COMMENT_PAGE.search(href) or "replytocom" in href:
+            continue
+        target = common.strip_fragment(href)
+        if not urlsplit(target).path.startswith(prefix.rstrip("/")):
+            continue
+        if target != here and target not in found:
+            found.append(target)
+    return found
+
+
+def parse_post(
+    html: str, url: str, fetched_at: str, *, source: Source | None = None
+) -> WordPressPage:
+    """One post page (the post URL or any of its comment pages)."""
+    root = common.parse_html(html, url)
+    source = source or source_for(url)
+    post_id = post_id_of(root)
+    canonical = common.canonical_url(root, url)
+    base_canonical = _strip_comment_page(canonical)
+    article_id = f"{source.name}:post:{post_id}" if post_id else None
+    # comments first: the article extraction removes noise from the tree
+    placeholder = Article(
+        id=article_id or f"{source.name}:url:{common.stable_hash(base_canonical)}",
+        url=url,
+        canonical_url=base_canonical,
+        source=source.name,
+        title="",
+        fetched_at=fetched_at,
+    )
+    comments = parse_comments(root, url, placeholder)
+    pages = comment_page_urls(root, url, base_canonical)
+    header = common.first_text(
+        root, "#comments-title", ".comments-title", "#comments h2", "#comments h3"
+    )
+    header_count = int(m.group()) if header and (m := re.search(r"\d+", header)) else None
+    rest_root = common.absolute(
+        url, common.first_attr(root, 'link[rel="https://api.w.org/"]', "href")
+    )
+    for el in common.select(root, "#comments, .comments-area, ol.commentlist, ol.comment-list"):
+        el.drop_tree()
+    page = extract_article(
+        root, url, fetched_at, source, article_id=placeholder.id, extra_body=WP_BODY
+    )
+    article = page.article
+    article.canonical_url = base_canonical
+    return WordPressPage(
+        article=article,
+        post_id=post_id,
+        rest_root=rest_root,
+        comments=comments,
+        comment_page_urls=pages,
+        header_count=header_count,
+        provenance=page.provenance,
+    )
+
+
+def _strip_comment_page(url: str) -> str:
+    parts = urlsplit(url)
+    path = re.sub(r"/comment-page-\d+/?", "/", parts.path)
+    query = {k: v for k, v in parse_qs(parts.query).items() if k != "cpage"}
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, doseq=True), ""))
+
+
+def rest_comments_url(rest_root: str, post_id: str, page: int, per_page: int = 100) -> str:
+    root = rest_root if rest_root.endswith("/") else rest_root + "/"
+    if "rest_route=" in root:  # plain permalinks: ?rest_route=/
+        sep = "&"
+        base = root.rstrip("/") + "wp/v2/comments"
+    else:
+        sep = "?"
+        base = root + "wp/v2/comments"
+    query = urlencode({"post": post_id, "per_page": per_page, "page": page, "order": "asc"})
+    return f"{base}{sep}{query}"
+
+
+def parse_rest_comments(payload: bytes | str, article: Article, url: str) -> list[Comment]:
+    """One page of ``/wp/v2/comments``; raises RestError when unusable."""
+    try:
+        data = json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RestError(f"{url}: invalid JSON ({exc})") from exc
+    if not isinstance(data, list):
+        code = data.get("code") if isinstance(data, dict) else None
+        raise RestError(f"{url}: expected a list of comments, got {code or type(data).__name__}")
+    comments = []
+    source = article.source
+    for entry in data:
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise RestError(f"{url}: comment without id")
+        if entry.get("type", "comment") not in ("comment", ""):
+            continue  # pingbacks, trackbacks
+        site_id = str(entry["id"])
+        parent = entry.get("parent") or 0
+        rendered = (entry.get("content") or {}).get("rendered", "")
+        wrapper = common.lxml.html.fragment_fromstring(rendered or "<p></p>", create_parent="div")
+        published = utc_to_local(entry.get("date_gmt")) or parse_datetime(entry.get("date"))
+        comments.append(
+            Comment(
+                id=f"{source}:comment:{site_id}",
+                url=entry.get("link") or f"{article.canonical_url}#comment-{site_id}",
+                article_url=article.canonical_url,
+                article_id=article.id,
+                parent_id=f"{source}:comment:{parent}" if str(parent) != "0" else None,
+                author=common.clean_inline(entry.get("author_name") or "") or None,
+                published=published,
+                text="\n\n".join(common.paragraphs(wrapper)),
+                depth=1,
+                fetched_at=article.fetched_at,
+            )
+        )
+    return comments
+
+
+def finalize_thread(comments: list[Comment]) -> list[Comment]:
+    """Dedupe by id, set depth from parents and 1-based chronological positions."""
+    by_id: dict[str, Comment] = {}
+    for comment in comments:
+        by_id.setdefault(comment.id, comment)
+    for comment in by_id.values():
+        depth, parent, seen = 1, comment.parent_id, set()
+        while parent and parent in by_id and parent not in seen:
+            seen.add(parent)
+            depth += 1
+            parent = by_id[parent].parent_id
+        comment.depth = max(comment.depth, depth) if parent is None else depth
+    ordered = sorted(by_id.values(), key=lambda c: (c.published or "", _numeric_id(c.id)))
+    for position, comment in enumerate(ordered, 1):
+        comment.position = position
+    return ordered
+
+
+def _numeric_id(comment_id: str) -> int:
+    tail = comment_id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

@@ -1,0 +1,56 @@
+"""Scrapy settings: polite by default, everything overridable (``-s KEY=VALUE``).
+
+Pipelines are ordered with gaps so that later stages slot in between.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "kammerwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness
+USER_AGENT = (
+    f"Kammerwatch/{__version__} (+https://github.com/kammerwatch/kammerwatch; research crawler)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replays a WARC instead of the network when KW_ARCHIVE is set.
+    "crawler.middlewares.ArchiveReplayMiddleware": 50,
+    # Records every fetched response into a WARC when KW_WARC_RECORD is set (live crawls).
+    "crawler.middlewares.WarcRecorderMiddleware": 580,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.dedup.DedupPipeline": 100,
+    "pipelines.store.StorePipeline": 300,
+    "pipelines.export.ExportPipeline": 900,
+}
+
+# Kammerwatch's own settings
+KW_OUT_DIR = "output"  # where the store, exports and WARCs go
+KW_DB_PATH = ""  # default: <KW_OUT_DIR>/kammerwatch.db
+KW_ARCHIVE = ""  # a WARC file to replay instead of the network
+KW_WARC_RECORD = False  # record live responses to <KW_OUT_DIR>/warc/<time>.warc.gz
+KW_EXPORT = True  # write JSONL/CSV exports when the crawl closes
+KW_REST_PER_PAGE = 100  # WordPress REST page size (WordPress caps it at 100)
+KW_MAX_COMMENT_PAGES = 500  # safety cap per article

@@ -1,0 +1,296 @@
+"""Shared scheduling for the article spiders.
+
+A spider here only decides what to request next and which parser reads a
+response; every field comes from :mod:`crawler.parsers`.  The WordPress flow
+per post: the post page → the REST comments API (all pages) when advertised
+and working → otherwise every HTML comment page, followed one after the other
+until none is left; the Article is emitted last, with the number of comments
+actually extracted, followed by its comments in thread order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.dates import now_iso
+from crawler.items import Article, Comment
+from crawler.middlewares import FETCHED_AT
+from crawler.parsers.common import ParseError
+from crawler.parsers.news import parse_news
+from crawler.parsers.wordpress import (
+    RestError,
+    WordPressPage,
+    finalize_thread,
+    is_wordpress,
+    parse_post,
+    parse_rest_comments,
+    rest_comments_url,
+)
+
+Item = Article | Comment
+
+
+@dataclass
+class Thread:
+    """The state of one WordPress post while its comments are collected."""
+
+    page: WordPressPage
+    comments: dict[str, Comment] = field(default_factory=dict)
+    visited: set[str] = field(default_factory=set)
+    queue: list[str] = field(default_factory=list)
+    rest_page: int = 0
+
+    def add(self, comments: list[Comment]) -> int:
+        new = 0
+        for comment in comments:
+            if comment.id not in self.comments:
+                self.comments[comment.id] = comment
+                new += 1
+        return new
+
+    def enqueue(self, urls: list[str]) -> None:
+        for url in urls:
+            if url not in self.visited and url not in self.queue:
+                self.queue.append(url)
+
+
+def split_urls(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list):
+        return value
+    return [u for u in re.split(r"[,\s]+", value) if u]
+
+
+class ArticleSpider(scrapy.Spider):
+    """Base: ``-a urls=U1,U2`` (comma or space separated)."""
+
+    route_default = "auto"
+
+    def __init__(self, urls: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls_list = split_urls(urls)
+
+    async def start(self) -> Any:
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> Iterator[scrapy.Request]:
+        for url in self.start_urls_list:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+
+    # -- helpers -------------------------------------------------------
+    def inc(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
+
+    def fetched_at(self, response: Response) -> str:
+        return str(response.meta.get(FETCHED_AT) or now_iso())
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        self.inc(f"kw/errors/{failure.type.__name__ if failure.type else 'unknown'}")
+        self.logger.warning(
+            "failed %s: %s", getattr(request, "url", "?"), failure.getErrorMessage()
+        )
+
+    def count_provenance(self, kind: str, provenance: dict[str, str]) -> None:
+        for name, method in provenance.items():
+            self.inc(f"kw/field/{kind}/{name}/{method}")
+
+    # -- routing -------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.inc("kw/skipped/not_text")
+            self.logger.info(
+                "skipped non-text %s (%s)", response.url, response.headers.get("Content-Type")
+            )
+            return
+        route = self.route_default
+        if route == "auto":
+            route = "wordpress" if is_wordpress(response.text) else "news"
+        try:
+            if route == "wordpress":
+                yield from self.parse_wordpress(response)
+            else:
+                yield from self.parse_news(response)
+        except ParseError as exc:
+            self.inc("kw/errors/parse")
+            self.logger.warning("%s", exc)
+
+    # -- news ----------------------------------------------------------
+    def parse_news(self, response: TextResponse) -> Iterator[Any]:
+        page = parse_news(response.text, response.url, self.fetched_at(response))
+        if page.amp_of and not response.meta.get("kw_amp_fallback"):
+            self.inc("kw/news/amp_redirected")
+            yield response.follow(
+                page.amp_of,
+                callback=self.parse,
+                errback=self.amp_failed,
+                cb_kwargs={},
+                meta={"kw_amp_response": response},
+            )
+            return
+        self.count_provenance("article", page.provenance)
+        if page.article.published is None:
+            self.inc("kw/article/missing_published")
+        if page.comment_count_meta is not None:
+            page.article.comment_count = 0
+        self.inc("kw/article/news")
+        yield page.article
+
+    def amp_failed(self, failure: Failure) -> Iterator[Any]:
+        """The canonical page of an AMP copy is unreachable: read the AMP copy."""
+        self.on_error(failure)
+        response = failure.request.meta["kw_amp_response"]  # type: ignore[attr-defined]
+        response.meta["kw_amp_fallback"] = True
+        yield from self.parse_news(response)
+
+    # -- WordPress -----------------------------------------------------
+    def parse_wordpress(self, response: TextResponse) -> Iterator[Any]:
+        page = parse_post(response.text, response.url, self.fetched_at(response))
+        self.count_provenance("article", page.provenance)
+        thread = Thread(page=page)
+        thread.visited.add(_nofrag(response.url))
+        thread.add(page.comments)
+        thread.enqueue(page.comment_page_urls)
+        self.inc("kw/wordpress/html_pages")
+        if page.rest_root and page.post_id:
+            yield self._rest_request(thread, 1)
+        else:
+            self.inc("kw/wordpress/rest_absent")
+            yield from self._next_html_page(thread)
+
+    def _rest_request(self, thread: Thread, number: int) -> scrapy.Request:
+        assert thread.page.rest_root and thread.page.post_id
+        per_page = self.settings.getint("KW_REST_PER_PAGE", 100)
+        url = rest_comments_url(thread.page.rest_root, thread.page.post_id, number, per_page)
+        thread.rest_page = number
+        return scrapy.Request(
+            url,
+            callback=self.parse_rest,
+            errback=self.rest_failed,
+            cb_kwargs={"thread": thread},
+            meta={"handle_httpstatus_all": True, "dont_redirect": False},
+            headers={"Accept": "application/json"},
+            dont_filter=True,
+        )
+
+    def parse_rest(self, response: Response, thread: Thread) -> Iterator[Any]:
+        if response.status != 200:
+            self.inc(f"kw/wordpress/rest_failed/http_{response.status}")
+            yield from self._rest_fallback(thread, f"HTTP {response.status}", response.url)
+            return
+        try:
+            comments = parse_rest_comments(response.body, thread.page.article, response.url)
+        except RestError as exc:
+            self.inc("kw/wordpress/rest_failed/invalid")
+            yield from self._rest_fallback(thread, str(exc), response.url)
+            return
+        thread.add(comments)
+        self.inc("kw/wordpress/rest_pages")
+        total_pages = _int_header(response, b"X-WP-TotalPages")
+        if total_pages is not None and thread.rest_page < total_pages:
+            yield self._rest_request(thread, thread.rest_page + 1)
+            return
+        if (
+            total_pages is None
+            and comments
+            and len(comments) >= self.settings.getint("KW_REST_PER_PAGE", 100)
+        ):
+            yield self._rest_request(thread, thread.rest_page + 1)
+            return
+        self.inc("kw/wordpress/rest_used")
+        yield from self._finish(thread)
+
+    def rest_failed(self, failure: Failure) -> Iterator[Any]:
+        thread: Thread = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
+        self.inc("kw/wordpress/rest_failed/error")
+        yield from self._rest_fallback(thread, failure.getErrorMessage(), failure.request.url)  # type: ignore[attr-defined]
+
+    def _rest_fallback(self, thread: Thread, reason: str, url: str) -> Iterator[Any]:
+        if thread.rest_page > 1:
+            # a later page broke: keep what the API gave, complete from HTML
+            self.logger.warning("REST page failed (%s): %s; completing from HTML", reason, url)
+        else:
+            self.logger.info(
+                "REST API not usable (%s): %s; reading HTML comment pages", reason, url
+            )
+        thread.rest_page = 0
+        yield from self._next_html_page(thread)
+
+    def _next_html_page(self, thread: Thread) -> Iterator[Any]:
+        limit = self.settings.getint("KW_MAX_COMMENT_PAGES", 500)
+        if thread.queue and len(thread.visited) < limit:
+            url = thread.queue.pop(0)
+            thread.visited.add(url)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_comment_page,
+                errback=self.comment_page_failed,
+                cb_kwargs={"thread": thread},
+                dont_filter=True,
+            )
+            return
+        if thread.queue:
+            self.inc("kw/wordpress/comment_pages_capped")
+        yield from self._finish(thread)
+
+    def parse_comment_page(self, response: Response, thread: Thread) -> Iterator[Any]:
+        if isinstance(response, TextResponse):
+            try:
+                page = parse_post(response.text, response.url, self.fetched_at(response))
+            except ParseError as exc:
+                self.inc("kw/errors/parse")
+                self.logger.warning("%s", exc)
+            else:
+                thread.visited.add(_nofrag(response.url))
+                thread.add(page.comments)
+                thread.enqueue(page.comment_page_urls)
+                self.inc("kw/wordpress/html_pages")
+        yield from self._next_html_page(thread)
+
+    def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
+        self.on_error(failure)
+        thread: Thread = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
+        yield from self._next_html_page(thread)
+
+    def _finish(self, thread: Thread) -> Iterator[Item]:
+        comments = finalize_thread(list(thread.comments.values()))
+        article = thread.page.article
+        article.comment_count = len(comments)
+        header = thread.page.header_count
+        if header is not None and len(comments) > header:
+            self.inc("kw/wordpress/more_than_header_count")
+        self.inc("kw/article/wordpress")
+        if article.published is None:
+            self.inc("kw/article/missing_published")
+        self.inc("kw/comments/extracted", len(comments))
+        for comment in comments:
+            if comment.published is None:
+                self.inc("kw/comment/date_missing")
+            if not comment.text:
+                self.inc("kw/comment/text_empty")
+        yield article
+        yield from comments
+
+
+def _nofrag(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _int_header(response: Response, name: bytes) -> int | None:
+    value = response.headers.get(name)
+    if value is None:
+        return None
+    try:
+        return int(value.decode().strip())
+    except ValueError:
+        return None

@@ -1,0 +1,198 @@
+"""The SQLite store (``output/kammerwatch.db``): articles, comments and facts.
+
+Upserts by id, so crawling the same pages twice adds no rows; ``first_seen``
+keeps the first crawl time, ``last_seen`` the latest.  WAL journal and
+explicit transactions: a killed crawl loses at most the uncommitted batch and
+never corrupts what is stored.  :class:`StorePipeline` is the Scrapy item
+pipeline in front of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from crawler.dates import now_iso
+from crawler.items import ARTICLE_COLUMNS, COMMENT_COLUMNS, Article, Comment
+
+TABLES: dict[str, list[str]] = {"articles": ARTICLE_COLUMNS, "comments": COMMENT_COLUMNS}
+_TYPES = {"comment_count": "INTEGER", "position": "INTEGER", "depth": "INTEGER"}
+
+SCHEMA = (
+    "\n".join(
+        f"CREATE TABLE IF NOT EXISTS {table} (\n"
+        + ",\n".join(
+            f"  {col} {_TYPES.get(col, 'TEXT')}{' PRIMARY KEY' if col == 'id' else ''}"
+            for col in cols
+        )
+        + ",\n  first_seen TEXT,\n  last_seen TEXT\n);"
+        for table, cols in TABLES.items()
+    )
+    + """
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS comments_article ON comments(article_id);
+CREATE INDEX IF NOT EXISTS comments_published ON comments(published);
+CREATE TABLE IF NOT EXISTS facts (
+  doc_id TEXT PRIMARY KEY,
+  kind TEXT,
+  url TEXT,
+  facts TEXT NOT NULL,
+  extracted_at TEXT
+);
+"""
+)
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (not SQLite, corrupt, unwritable)."""
+
+
+class Store:
+    """A Kammerwatch SQLite store; use as a context manager or call close()."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such store")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable Kammerwatch store ({exc})") from exc
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- writing -------------------------------------------------------
+    def upsert(self, item: Article | Comment, seen_at: str | None = None) -> bool:
+        """Insert or update one item; returns True when it was new."""
+        table = "articles" if isinstance(item, Article) else "comments"
+        cols = TABLES[table]
+        data = asdict(item)
+        seen_at = seen_at or now_iso()
+        exists = self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (item.id,)).fetchone()
+        placeholders = ", ".join("?" for _ in cols)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+        self.db.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}, first_seen, last_seen) "
+            f"VALUES ({placeholders}, ?, ?) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}, last_seen = excluded.last_seen",
+            [data[c] for c in cols] + [seen_at, seen_at],
+        )
+        return exists is None
+
+    def replace_facts(self, facts: Iterable[dict[str, Any]]) -> int:
+        """Store one facts dict per document (by ``doc_id``), replacing older ones."""
+        count = 0
+        now = now_iso()
+        with self.db:
+            for fact in facts:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO facts (doc_id, kind, url, facts, extracted_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        fact["doc_id"],
+                        fact.get("kind"),
+                        fact.get("url"),
+                        json.dumps(fact, ensure_ascii=False),
+                        now,
+                    ),
+                )
+                count += 1
+        return count
+
+    # -- reading -------------------------------------------------------
+    def count(self, table: str) -> int:
+        if table not in (*TABLES, "facts"):
+            raise ValueError(f"unknown table {table}")
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Items of a table in a stable order (published, then id), export columns only."""
+        cols = TABLES[table]
+        order = "published IS NULL, published, id"
+        if table == "comments":
+            order = "article_id, position, id"
+        cursor = self.db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}")
+        for row in cursor:
+            yield dict(zip(cols, row, strict=True))
+
+    def iter_documents(self) -> Iterator[dict[str, Any]]:
+        """Articles, then comments, as plain dicts (the NLP stage's input)."""
+        yield from self.rows("articles")
+        yield from self.rows("comments")
+
+    def iter_facts(self) -> Iterator[dict[str, Any]]:
+        for (raw,) in self.db.execute("SELECT facts FROM facts ORDER BY doc_id"):
+            yield json.loads(raw)
+
+
+class StorePipeline:
+    """Upserts every Article and Comment; commits in batches and at close."""
+
+    batch_size = 100
+
+    def __init__(self, path: Path, stats: StatsCollector) -> None:
+        self.path = path
+        self.stats = stats
+        self.store: Store | None = None
+        self.pending = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(db_path(crawler.settings), crawler.stats)
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.store = Store(self.path)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Article | Comment) or self.store is None:
+            return item
+        new = self.store.upsert(item)
+        self.stats.inc_value(f"kw/store/{item.kind}/{'new' if new else 'updated'}")
+        self.pending += 1
+        if self.pending >= self.batch_size:
+            self.store.commit()
+            self.pending = 0
+        return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def db_path(settings: Any) -> Path:
+    explicit = settings.get("KW_DB_PATH")
+    return (
+        Path(explicit)
+        if explicit
+        else Path(settings.get("KW_OUT_DIR", "output")) / "kammerwatch.db"
+    )
