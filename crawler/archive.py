@@ -13,6 +13,7 @@ import gzip
 import io
 import re
 import uuid
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,7 +86,7 @@ class WarcArchive:
         self.path = Path(path)
         self._entries: dict[str, _Entry] = {}
         self._order: list[str] = []
-        self._memory: dict[int, ArchivedResponse] | None = None
+        self._memory: dict[str, ArchivedResponse] | None = None
         self.records = 0
         self._index()
 
@@ -99,29 +100,55 @@ class WarcArchive:
     def _index(self) -> None:
         with self._open() as stream:
             head = stream.read(64)
-            stream.seek(0)
-            if head[:2] == b"\x1f\x8b":
-                with gzip.open(stream) as probe:
-                    try:
-                        first = probe.read(16)
-                    except (OSError, EOFError) as exc:
-                        raise ArchiveError(f"{self.path}: broken gzip ({exc})") from exc
-                stream.seek(0)
-            else:
-                first = head
-            if not first.startswith(b"WARC/"):
-                raise ArchiveError(f"{self.path}: not a WARC file (does not start with 'WARC/')")
+        gz = head[:2] == b"\x1f\x8b"
+        if gz:
             try:
-                iterator = ArchiveIterator(stream)
-                for record in iterator:
-                    self.records += 1
-                    self._add(record, iterator.get_record_offset())
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-                if not self._entries:
-                    raise ArchiveError(f"{self.path}: unreadable WARC ({exc})") from exc
-                self.truncated = str(exc)
+                with gzip.open(self.path) as probe:
+                    first = probe.read(16)
+            except (OSError, EOFError) as exc:
+                raise ArchiveError(f"{self.path}: broken gzip ({exc})") from exc
+        else:
+            first = head
+        if not first.startswith(b"WARC/"):
+            raise ArchiveError(f"{self.path}: not a WARC file (does not start with 'WARC/')")
+        if gz and self._first_member_has_many_records():
+            # whole-file gzip: no random access, so read the records into memory once
+            self._memory = {}
+            with gzip.open(self.path) as stream:
+                self._scan(stream)
+        else:
+            with self._open() as stream:
+                self._scan(stream)
         if not self._entries:
             raise ArchiveError(f"{self.path}: no HTTP response records")
+
+    def _first_member_has_many_records(self) -> bool:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        seen = b""
+        with self._open() as stream:
+            while not inflater.eof:
+                chunk = stream.read(1 << 16)
+                if not chunk:
+                    break
+                try:
+                    seen = (seen + inflater.decompress(chunk))[-(1 << 20) :]
+                except zlib.error:
+                    return False
+                if b"\nWARC/1." in seen[8:]:
+                    return True
+        return False
+
+    def _scan(self, stream: IO[bytes]) -> None:
+        try:
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                self.records += 1
+                # (asking the offset reads the record to its end: not in memory mode)
+                self._add(record, 0 if self._memory is not None else iterator.get_record_offset())
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            if not self._entries:
+                raise ArchiveError(f"{self.path}: unreadable WARC ({exc})") from exc
+            self.truncated = str(exc)
 
     truncated: str | None = None
 
@@ -150,6 +177,8 @@ class WarcArchive:
         if key not in self._entries:
             self._order.append(key)
         self._entries[key] = entry  # the latest capture wins
+        if self._memory is not None and record.rec_type == "response":
+            self._memory[key] = self._response(entry, record)
 
     # -- lookups -------------------------------------------------------
     def __contains__(self, url: str) -> bool:
@@ -187,18 +216,22 @@ class WarcArchive:
         return self._read(entry)
 
     def _read(self, entry: _Entry) -> ArchivedResponse | None:
+        if self._memory is not None:
+            return self._memory.get(url_key(entry.url))
         with self._open() as stream:
             stream.seek(entry.offset)
             for record in ArchiveIterator(stream):
-                http = record.http_headers
-                headers = [
-                    (k, v)
-                    for k, v in (http.headers if http else [])
-                    if k.lower() not in _DROP_HEADERS
-                ]
-                body = record.content_stream().read()
-                return ArchivedResponse(entry.url, entry.status, headers, body, entry.date)
+                return self._response(entry, record)
         return None
+
+    @staticmethod
+    def _response(entry: _Entry, record: Any) -> ArchivedResponse:
+        http = record.http_headers
+        headers = [
+            (k, v) for k, v in (http.headers if http else []) if k.lower() not in _DROP_HEADERS
+        ]
+        body = record.content_stream().read()
+        return ArchivedResponse(entry.url, entry.status, headers, body, entry.date)
 
 
 # -- writing -------------------------------------------------------------

@@ -52,7 +52,7 @@ _MONTH_DAY_YEAR = re.compile(
     rf"(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})" + _TIME_RE, re.I
 )
 # "09.01.2024, 17:05 Uhr", "9.1.24"
-_NUMERIC = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})\b" + _TIME_RE)
+_NUMERIC = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})\b" + _TIME_RE)
 # "2024-01-10 14:20:00", "2024-01-09T17:05+01:00", "2024-04-28T14:26:01Z", "2024-01-09"
 _ISO = re.compile(
     r"^\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
