@@ -54,6 +54,7 @@ class WordPressPage:
     rest_root: str | None
     comments: list[Comment] = field(default_factory=list)
     comment_page_urls: list[str] = field(default_factory=list)
+    own_page_urls: set[str] = field(default_factory=set)
     header_count: int | None = None
     provenance: dict[str, str] = field(default_factory=dict)
 
@@ -237,20 +238,39 @@ def _post_path(canonical: str) -> str:
 
 
 def comment_page_urls(root: _Element, url: str, canonical: str) -> list[str]:
-    """Absolute URLs (no fragment) of this post's other comment pages."""
-    prefix = _post_path(canonical)
+    """Absolute URLs (no fragment) of this post's comment pages linked from this page.
+
+    Only pages of this post (not other posts' pages linked from widgets), and
+    only plain pagination URLs (no share/reply/feed query strings).
+    """
+    prefix = _post_path(canonical).rstrip("/")
     here = common.strip_fragment(url)
     found: list[str] = []
     for link in root.iter("a"):
         href = common.absolute(url, link.get("href"))
-        if not href or not COMMENT_PAGE.search(href) or "replytocom" in href:
+        if not href or not COMMENT_PAGE.search(href):
             continue
         target = common.strip_fragment(href)
-        if not urlsplit(target).path.startswith(prefix.rstrip("/")):
+        parts = urlsplit(target)
+        if not parts.path.startswith(prefix):
+            continue
+        if set(parse_qs(parts.query, keep_blank_values=True)) - {"cpage"}:
             continue
         if target != here and target not in found:
             found.append(target)
     return found
+
+
+def own_page_urls(comments: list[Comment]) -> set[str]:
+    """Comment-page URLs that the comments of this page name as their own page.
+
+    WordPress links each comment to the page it is on; when the post URL shows
+    the newest page, its comments link to ``comment-page-K``, which is
+    therefore this very page and need not be fetched again.
+    """
+    return {
+        common.strip_fragment(c.url) for c in comments if COMMENT_PAGE.search(c.url.split("#")[0])
+    }
 
 
 def parse_post(
@@ -294,6 +314,7 @@ def parse_post(
         rest_root=rest_root,
         comments=comments,
         comment_page_urls=pages,
+        own_page_urls=own_page_urls(comments),
         header_count=header_count,
         provenance=page.provenance,
     )

@@ -159,6 +159,7 @@ class ArticleSpider(scrapy.Spider):
         self.count_provenance("article", page.provenance)
         thread = Thread(page=page)
         thread.visited.add(_nofrag(response.url))
+        thread.visited.update(page.own_page_urls)
         thread.add(page.comments)
         thread.enqueue(page.comment_page_urls)
         self.inc("kw/wordpress/html_pages")
@@ -228,6 +229,8 @@ class ArticleSpider(scrapy.Spider):
 
     def _next_html_page(self, thread: Thread) -> Iterator[Any]:
         limit = self.settings.getint("KW_MAX_COMMENT_PAGES", 500)
+        while thread.queue and thread.queue[0] in thread.visited:
+            thread.queue.pop(0)  # became known as a page already read
         if thread.queue and len(thread.visited) < limit:
             url = thread.queue.pop(0)
             thread.visited.add(url)
@@ -252,6 +255,7 @@ class ArticleSpider(scrapy.Spider):
                 self.logger.warning("%s", exc)
             else:
                 thread.visited.add(_nofrag(response.url))
+                thread.visited.update(page.own_page_urls)
                 thread.add(page.comments)
                 thread.enqueue(page.comment_page_urls)
                 self.inc("kw/wordpress/html_pages")

@@ -9,7 +9,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.archive import ArchiveError, WarcArchive, WarcRecorder, url_key
 
-PAGE = "<html><body><p>Die Kammer ist offline.</p></body></html>".encode()
+PAGE = b"<html><body><p>Die Kammer ist offline.</p></body></html>"
 
 
 def write_sample(path: Path) -> None:
