@@ -138,7 +138,7 @@ class WarcArchive:
                     return True
         return False
 
-    def _scan(self, stream: IO[bytes]) -> None:
+    def _scan(self, stream: IO[bytes] | gzip.GzipFile) -> None:
         try:
             iterator = ArchiveIterator(stream)
             for record in iterator:
