@@ -47,6 +47,7 @@ def register(subparsers: Any) -> None:
         "crawl", help="crawl article URLs (live) or every page of a WARC archive"
     )
     crawl.add_argument("urls", nargs="*", help="article or blog post URLs")
+    crawl.add_argument("--urls-file", help="read more URLs from this file, one per line")
     crawl.add_argument("--archive", help="replay this WARC (.warc or .warc.gz) instead of the web")
     crawl.add_argument(
         "--spider", default="auto", choices=["auto", "wordpress", "news"], help="force a path"
@@ -138,7 +139,30 @@ def write_run_report(out: str, stats: dict[str, Any]) -> Path:
     return path
 
 
+def _read_urls(path: str) -> list[str] | None:
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"kammerwatch: error: {path}: cannot read URL list ({exc})", file=sys.stderr)
+        return None
+    urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        print(f"kammerwatch: error: {path}: not an http(s) URL: {bad[0]!r}", file=sys.stderr)
+        return None
+    return urls
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
+    if args.urls_file:
+        more = _read_urls(args.urls_file)
+        if more is None:
+            return 2
+        args.urls = [*args.urls, *more]
+    bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        print(f"kammerwatch: error: not an http(s) URL: {bad[0]!r}", file=sys.stderr)
+        return 2
     if not args.urls and not args.archive:
         print("kammerwatch: error: give URLs or --archive FILE", file=sys.stderr)
         return 2

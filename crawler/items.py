@@ -94,6 +94,26 @@ class Comment:
         return ordered_dict(self)
 
 
+@dataclass
+class Thread:
+    """What a spider emits per document: the Article and the Comments read for it.
+
+    One Scrapy item per article (not per comment) keeps Scrapy's per-item
+    overhead off comment-heavy pages; pipelines see every record through
+    :meth:`records`.  Exports and the store hold Articles and Comments.
+    """
+
+    article: Article
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    def records(self) -> list[Article | Comment]:
+        return [self.article, *self.comments]
+
+
 # Column order of the exports: id and kind first, then the fields as declared.
 def columns(cls: type[Article] | type[Comment]) -> list[str]:
     names = [f.name for f in fields(cls)]

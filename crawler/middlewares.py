@@ -37,7 +37,7 @@ class ArchiveReplayMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("KW_ARCHIVE")
         if not path:
-            raise NotConfigured("no KW_ARCHIVE")
+            raise NotConfigured
         archive = getattr(crawler.spider, "archive_obj", None) or WarcArchive(path)
         assert crawler.stats is not None
         return cls(archive, crawler.stats)
@@ -72,7 +72,7 @@ class WarcRecorderMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         if not settings.getbool("KW_WARC_RECORD") or settings.get("KW_ARCHIVE"):
-            raise NotConfigured("not recording")
+            raise NotConfigured
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = Path(settings.get("KW_OUT_DIR", "output")) / "warc" / f"{stamp}.warc.gz"
         assert crawler.stats is not None

@@ -43,7 +43,11 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 100,
     "pipelines.store.StorePipeline": 300,
-    "pipelines.export.ExportPipeline": 900,
+}
+
+EXTENSIONS = {
+    # JSONL/CSV exports from the store when the crawl closes (KW_EXPORT=False to skip)
+    "pipelines.export.ExportExtension": 900,
 }
 
 # Kammerwatch's own settings

@@ -13,6 +13,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from crawler.items import Thread
+
 
 class DedupPipeline:
     def __init__(self, stats: StatsCollector) -> None:
@@ -25,11 +27,15 @@ class DedupPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        item_id = getattr(item, "id", None)
-        if item_id is None:
+        if not isinstance(item, Thread):
             return item
-        if item_id in self.seen:
-            self.stats.inc_value(f"kw/dedup/dropped/{getattr(item, 'kind', 'item')}")
-            raise DropItem(f"duplicate {item_id}")
-        self.seen.add(item_id)
+        if item.article.id in self.seen:
+            self.stats.inc_value("kw/dedup/dropped/article")
+            raise DropItem(f"duplicate {item.article.id}")
+        self.seen.add(item.article.id)
+        fresh = [c for c in item.comments if c.id not in self.seen]
+        if len(fresh) < len(item.comments):
+            self.stats.inc_value("kw/dedup/dropped/comment", len(item.comments) - len(fresh))
+            item.comments = fresh
+        self.seen.update(c.id for c in fresh)
         return item

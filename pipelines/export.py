@@ -6,8 +6,8 @@
   that a spreadsheet would run as a formula (starting with ``= + - @``, tab
   or CR) are prefixed with ``'``.
 
-:class:`ExportPipeline` runs the export when the crawl has closed (after the
-store has committed).
+:class:`ExportExtension` (a Scrapy extension, as it handles no items) runs
+the export when the crawl has closed, after the store has committed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from pipelines.atomic import atomic_write
 from pipelines.store import TABLES, Store, db_path
@@ -64,19 +65,17 @@ def export_store(store: Store, out_dir: str | Path) -> dict[str, int]:
     return written
 
 
-class ExportPipeline:
+class ExportExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        pipeline = cls(crawler)
-        if crawler.settings.getbool("KW_EXPORT", True):
-            crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
-
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        return item
+        if not crawler.settings.getbool("KW_EXPORT", True):
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
 
     def spider_closed(self, spider: Any = None, **_: Any) -> None:
         settings = self.crawler.settings

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any, Self
 
@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.dates import now_iso
-from crawler.items import ARTICLE_COLUMNS, COMMENT_COLUMNS, Article, Comment
+from crawler.items import ARTICLE_COLUMNS, COMMENT_COLUMNS, Article, Comment, Thread
 
 TABLES: dict[str, list[str]] = {"articles": ARTICLE_COLUMNS, "comments": COMMENT_COLUMNS}
 _TYPES = {"comment_count": "INTEGER", "position": "INTEGER", "depth": "INTEGER"}
@@ -49,6 +49,19 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 """
 )
+
+
+@cache
+def _statements(table: str) -> tuple[str, str]:
+    """INSERT-if-new and UPDATE statements of a table (first_seen kept on update)."""
+    cols = TABLES[table]
+    insert = (
+        f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}, first_seen, last_seen) "
+        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?)"
+    )
+    sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
+    update = f"UPDATE {table} SET {sets}, last_seen = ? WHERE id = ?"
+    return insert, update
 
 
 class StoreError(RuntimeError):
@@ -93,19 +106,13 @@ class Store:
     def upsert(self, item: Article | Comment, seen_at: str | None = None) -> bool:
         """Insert or update one item; returns True when it was new."""
         table = "articles" if isinstance(item, Article) else "comments"
-        cols = TABLES[table]
-        data = asdict(item)
+        insert, update = _statements(table)
+        values = [getattr(item, c) for c in TABLES[table]]
         seen_at = seen_at or now_iso()
-        exists = self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (item.id,)).fetchone()
-        placeholders = ", ".join("?" for _ in cols)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
-        self.db.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}, first_seen, last_seen) "
-            f"VALUES ({placeholders}, ?, ?) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}, last_seen = excluded.last_seen",
-            [data[c] for c in cols] + [seen_at, seen_at],
-        )
-        return exists is None
+        if self.db.execute(insert, [*values, seen_at, seen_at]).rowcount == 1:
+            return True
+        self.db.execute(update, [*values[1:], seen_at, values[0]])
+        return False
 
     def replace_facts(self, facts: Iterable[dict[str, Any]]) -> int:
         """Store one facts dict per document (by ``doc_id``), replacing older ones."""
@@ -173,11 +180,18 @@ class StorePipeline:
         self.store = Store(self.path)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Article | Comment) or self.store is None:
+        if self.store is None:
             return item
-        new = self.store.upsert(item)
-        self.stats.inc_value(f"kw/store/{item.kind}/{'new' if new else 'updated'}")
-        self.pending += 1
+        records = item.records() if isinstance(item, Thread) else [item]
+        counts: dict[str, int] = {}
+        for record in records:
+            if isinstance(record, Article | Comment):
+                new = self.store.upsert(record)
+                key = f"kw/store/{record.kind}/{'new' if new else 'updated'}"
+                counts[key] = counts.get(key, 0) + 1
+        for key, count in counts.items():
+            self.stats.inc_value(key, count)
+        self.pending += len(records)
         if self.pending >= self.batch_size:
             self.store.commit()
             self.pending = 0

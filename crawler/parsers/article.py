@@ -134,7 +134,11 @@ def _title(root: _Element, ld: dict[str, Any] | None, source: Source) -> tuple[s
     og = common.meta(root, "og:title", "twitter:title")
     if og:
         return common.clean_inline(og), "meta"
-    text = common.first_text(root, "h1.entry-title", ".entry-title", "article h1", "h1")
+    headings = [h for h in root.iter("h1") if common.text_of(h)]
+    preferred = [h for h in headings if "entry-title" in h.get("class", "").split()]
+    if preferred or headings:
+        return common.text_of((preferred or headings)[0]), "selector"
+    text = common.first_text(root, ".entry-title")
     if text:
         return text, "selector"
     title = common.text_of(common.first(root, "title"))
@@ -203,7 +207,7 @@ def _body(root: _Element, url: str, source: Source, extra_body: tuple[str, ...])
             return "\n\n".join(paras), "selector"
     from crawler.parsers.maintext import extract_main_text
 
-    return extract_main_text(common.lxml.html.tostring(root, encoding="unicode"), url), "extractor"
+    return extract_main_text(common.to_html(root), url), "extractor"
 
 
 def extract_article(

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, _Element
 
@@ -38,8 +38,7 @@ SKIP_TAGS = {
 }  # fmt: skip
 
 _BR = "\u2028"
-_WS = re.compile(r"[\s\u00a0\u200b\u202f]+")
-_INVISIBLE = re.compile("[\u00ad\u200c\u200d\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @lru_cache(maxsize=2048)
@@ -52,6 +51,11 @@ def select(el: _Element, selector: str) -> list[_Element]:
     """Descendant-or-self elements matching a CSS selector."""
     result: list[_Element] = css(selector)(el)
     return result
+
+
+# Plain lxml elements: lxml.html's per-element Python class lookup costs more
+# than the parse itself on comment-heavy pages.
+_PARSER = etree.HTMLParser(remove_blank_text=False, collect_ids=False)
 
 
 class ParseError(ValueError):
@@ -67,14 +71,44 @@ def parse_html(html: str | bytes, url: str) -> _Element:
     # lxml refuses str input that carries an XML encoding declaration
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     try:
-        return lxml.html.document_fromstring(html)
-    except (ParserError, ValueError) as exc:
+        root = etree.fromstring(html, _PARSER)
+    except (ParserError, ValueError, etree.XMLSyntaxError) as exc:
         raise ParseError(f"{url}: not parseable as HTML ({exc})") from exc
+    if root is None:
+        raise ParseError(f"{url}: no HTML elements")
+    return root
+
+
+def fragment(html: str) -> _Element:
+    """Parse an HTML fragment (e.g. a REST API's rendered content) into a <div>."""
+    root = etree.fromstring(f"<html><body><div>{html}</div></body></html>", _PARSER)
+    div = root.find("body/div") if root is not None else None
+    return div if div is not None else etree.Element("div")
+
+
+def to_html(el: _Element) -> str:
+    return str(etree.tostring(el, method="html", encoding="unicode"))
+
+
+def drop(el: _Element) -> None:
+    """Remove an element but keep its tail text (lxml.html's drop_tree for plain trees)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def clean_inline(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    lines = (_WS.sub(" ", line).strip() for line in text.split(_BR))
+    """Collapse whitespace (str.split covers Unicode spaces), keep <br> breaks."""
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    lines = (" ".join(line.split()) for line in text.split(_BR))
     return "\n".join(line for line in lines if line)
 
 
@@ -127,7 +161,7 @@ def text_of(el: _Element | None) -> str:
     """Inline text of one element, whitespace collapsed."""
     if el is None:
         return ""
-    return clean_inline(el.text_content())
+    return clean_inline("".join(el.itertext()))
 
 
 def first(root: _Element, *selectors: str) -> _Element | None:
@@ -270,10 +304,12 @@ def language(root: _Element, default: str = "de") -> str:
 
 
 def remove(root: _Element, selectors: Iterable[str]) -> None:
-    """Drop every element matching any selector (keeps tails)."""
-    for selector in selectors:
-        for el in select(root, selector):
-            el.drop_tree()
+    """Drop every element matching any selector (keeps tails); one compiled query."""
+    combined = ", ".join(selectors)
+    if not combined:
+        return
+    for el in select(root, combined):
+        drop(el)
 
 
 def drop_noise(paras: list[str], patterns: Iterable[re.Pattern[str]]) -> list[str]:

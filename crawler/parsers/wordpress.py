@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml.etree import _Element
 
 from crawler.dates import parse_datetime, utc_to_local
@@ -30,13 +31,6 @@ _KUBRICK = re.compile(
     r"^\s*(?:Comment|Kommentar)\s+(?:by|von)\s+(?P<author>.+?)\s+[—–-]+\s+(?P<date>.+)$"
 )
 WP_BODY = (".entry-content", ".post-content", ".single-content", "article .content", ".post .entry")
-
-# Parts of a comment that are never its text.
-META_SELECTORS = (
-    ".comment-author, .vcard, .comment-meta, .commentmetadata, .comment-metadata, .reply, "
-    "footer, header, .comment-awaiting-moderation, .cld-like-dislike-wrap, .comment-actions, "
-    "[class*='like'], [class*='rating'], .says"
-)
 
 
 class NotWordPress(ValueError):
@@ -92,56 +86,87 @@ def post_id_of(root: _Element) -> str | None:
     return None
 
 
-def _own_children(li: _Element) -> list[_Element]:
-    """Children of a comment's <li> that belong to it (not the nested replies)."""
-    own = []
-    for child in li:
-        if not isinstance(child.tag, str):
+_META_CLASSES = {"comment-meta", "commentmetadata", "comment-metadata"}
+_CONTENT_CLASSES = {"comment-content", "comment-text", "comment_content"}
+_TEXT_TAGS = ("p", "blockquote", "ul", "ol", "pre")
+_LEAF_TAGS = {"p", "blockquote", "pre", "img", "script", "style", "svg", "time"}
+_NO_CLASSES: set[str] = set()
+
+
+def _is_reply_list(el: _Element) -> bool:
+    if el.tag not in ("ol", "ul"):
+        return False
+    if "children" in el.get("class", "").split():
+        return True
+    return any(COMMENT_ID.match(li.get("id", "")) for li in el.iterchildren("li"))
+
+
+@dataclass
+class _Parts:
+    """The parts of one comment found in a single walk over its own elements."""
+
+    own: list[_Element] = field(default_factory=list)
+    author: _Element | None = None
+    cite: _Element | None = None
+    time: _Element | None = None
+    meta_links: list[_Element] = field(default_factory=list)
+    permalink: str | None = None
+    content: _Element | None = None
+    body: _Element | None = None
+
+
+def _scan(li: _Element, site_id: str) -> _Parts:
+    """Walk the comment's own subtree once, skipping nested replies."""
+    parts = _Parts()
+    marker = f"comment-{site_id}"
+    stack = [c for c in reversed(li) if isinstance(c.tag, str) and not _is_reply_list(c)]
+    parts.own = list(reversed(stack))
+    while stack:
+        el = stack.pop()
+        tag = el.tag
+        if tag == "li" and COMMENT_ID.match(el.get("id", "")):
+            continue  # a nested reply inside the comment body (odd themes)
+        cls = el.get("class")
+        classes = set(cls.split()) if cls else _NO_CLASSES
+        if parts.author is None and "fn" in classes:
+            parts.author = el
+        if tag == "cite" and parts.cite is None:
+            parts.cite = el
+        elif tag == "time" and parts.time is None and el.get("datetime"):
+            parts.time = el
+        elif tag == "a" and parts.permalink is None and marker in el.get("href", ""):
+            parts.permalink = el.get("href")
+        if classes & _META_CLASSES:
+            parts.meta_links.extend(el.iter("a"))
+        if parts.content is None and classes & _CONTENT_CLASSES:
+            parts.content = el
+            continue  # the text itself: nothing of the metadata below
+        if parts.body is None and "comment-body" in classes:
+            parts.body = el
+        if tag in _LEAF_TAGS:
             continue
-        if child.tag in ("ol", "ul") and (
-            "children" in child.get("class", "").split()
-            or common.select(child, "li[id*='comment-']")
-        ):
-            continue
-        own.append(child)
-    return own
+        stack.extend(c for c in reversed(el) if isinstance(c.tag, str))
+    return parts
 
 
-def _select_own(own: list[_Element], selector: str) -> list[_Element]:
-    found: list[_Element] = []
-    for el in own:  # descendant-or-self, minus anything inside a nested reply
-        found.extend(e for e in common.select(el, selector) if _in_own_comment(e, el))
-    return found
-
-
-def _in_own_comment(el: _Element, top: _Element) -> bool:
-    """False when el sits inside a nested reply below top."""
-    node = el.getparent()
-    while node is not None and node is not top:
-        if node.tag == "li" and COMMENT_ID.match(node.get("id", "")):
-            return False
-        node = node.getparent()
-    return True
-
-
-def _comment_text(own: list[_Element]) -> str:
-    content = _select_own(own, ".comment-content, .comment-text, .comment_content")
-    if content:
-        return "\n\n".join(common.paragraphs(content[0]))
-    body = [
-        b for b in _select_own(own, ".comment-body") if not common.select(b, ".fn, .comment-author")
-    ]
-    if body:  # Twenty Ten: .comment-body is the text itself
-        return "\n\n".join(common.paragraphs(body[0]))
+def _comment_text(parts: _Parts) -> str:
+    if parts.content is not None:
+        return "\n\n".join(common.paragraphs(parts.content))
+    body = parts.body
+    author_inside = (
+        body is not None
+        and parts.author is not None
+        and any(a is body for a in parts.author.iterancestors())
+    )
+    if body is not None and not author_inside:  # Twenty Ten: .comment-body is the text itself
+        return "\n\n".join(common.paragraphs(body))
     # Default walker / Kubrick: unwrapped blocks beside the metadata
-    containers = _select_own(own, ".comment-body") or own
+    containers = [body] if body is not None else parts.own
     paras: list[str] = []
     for container in containers:
         candidates = list(container) if container.tag in ("div", "article") else [container]
         for el in candidates:
-            if not isinstance(el.tag, str) or el.tag not in ("p", "blockquote", "ul", "ol", "pre"):
-                continue
-            if el.tag in ("ul", "ol") and "children" in el.get("class", ""):
+            if not isinstance(el.tag, str) or el.tag not in _TEXT_TAGS or _is_reply_list(el):
                 continue
             if el.tag == "blockquote":
                 paras.extend("> " + p for p in common.paragraphs(el))
@@ -150,14 +175,12 @@ def _comment_text(own: list[_Element]) -> str:
     return "\n\n".join(p for p in paras if p)
 
 
-def _comment_date(own: list[_Element], kubrick_date: str | None) -> str | None:
-    for el in _select_own(own, "time[datetime]"):
-        value = parse_datetime(el.get("datetime"))
+def _comment_date(parts: _Parts, kubrick_date: str | None) -> str | None:
+    if parts.time is not None:
+        value = parse_datetime(parts.time.get("datetime"))
         if value:
             return value
-    for el in _select_own(
-        own, ".comment-meta a, .commentmetadata a, .comment-metadata a, .comment-date, .date"
-    ):
+    for el in parts.meta_links:
         value = parse_datetime(common.text_of(el))
         if value:
             return value
@@ -166,14 +189,17 @@ def _comment_date(own: list[_Element], kubrick_date: str | None) -> str | None:
     return None
 
 
-def _permalink(own: list[_Element], base: str, site_id: str) -> str | None:
-    for el in _select_own(
-        own, ".comment-meta a, .commentmetadata a, .comment-metadata a, a[href*='#comment-']"
-    ):
-        href = el.get("href", "")
-        if f"comment-{site_id}" in href:
-            return common.absolute(base, href)
-    return None
+def _parent_and_depth(li: _Element, source: str) -> tuple[str | None, int]:
+    parent_id = None
+    depth = 1
+    for node in li.iterancestors("li"):
+        parent = COMMENT_ID.match(node.get("id", ""))
+        if parent:
+            if parent_id is None:
+                parent_id = f"{source}:comment:{parent.group(1)}"
+            depth += 1
+    depth_class = DEPTH_CLASS.search(li.get("class", ""))
+    return parent_id, int(depth_class.group(1)) if depth_class else depth
 
 
 def parse_comments(root: _Element, url: str, article: Article) -> list[Comment]:
@@ -188,43 +214,27 @@ def parse_comments(root: _Element, url: str, article: Article) -> list[Comment]:
         if "pingback" in classes or "trackback" in classes:
             continue
         site_id = match.group(1)
-        own = _own_children(li)
-        if not own:
-            own = [li]
-        author_el = _select_own(own, ".fn")
-        author = common.text_of(author_el[0]) if author_el else None
+        parts = _scan(li, site_id)
+        author = common.text_of(parts.author) if parts.author is not None else None
         kubrick_date = None
-        if author is None:
-            cite = _select_own(own, "cite")
-            kubrick = _KUBRICK.match(common.text_of(cite[0])) if cite else None
+        if author is None and parts.cite is not None:
+            kubrick = _KUBRICK.match(common.text_of(parts.cite))
             if kubrick:
                 author, kubrick_date = kubrick.group("author").strip(), kubrick.group("date")
-            elif cite:
-                author = common.text_of(cite[0])
-        parent_id = None
-        depth = 1
-        node = li.getparent()
-        while node is not None:
-            if node.tag == "li":
-                parent = COMMENT_ID.match(node.get("id", ""))
-                if parent:
-                    if parent_id is None:
-                        parent_id = f"{source}:comment:{parent.group(1)}"
-                    depth += 1
-            node = node.getparent()
-        depth_class = DEPTH_CLASS.search(li.get("class", ""))
-        if depth_class:
-            depth = int(depth_class.group(1))
+            else:
+                author = common.text_of(parts.cite)
+        parent_id, depth = _parent_and_depth(li, source)
+        permalink = common.absolute(url, parts.permalink)
         comments.append(
             Comment(
                 id=f"{source}:comment:{site_id}",
-                url=_permalink(own, url, site_id) or f"{article.canonical_url}#comment-{site_id}",
+                url=permalink or f"{article.canonical_url}#comment-{site_id}",
                 article_url=article.canonical_url,
                 article_id=article.id,
                 parent_id=parent_id,
-                author=author,
-                published=_comment_date(own, kubrick_date),
-                text=_comment_text(own),
+                author=author or None,
+                published=_comment_date(parts, kubrick_date),
+                text=_comment_text(parts),
                 depth=depth,
                 fetched_at=article.fetched_at,
             )
@@ -247,8 +257,11 @@ def comment_page_urls(root: _Element, url: str, canonical: str) -> list[str]:
     here = common.strip_fragment(url)
     found: list[str] = []
     for link in root.iter("a"):
-        href = common.absolute(url, link.get("href"))
-        if not href or not COMMENT_PAGE.search(href):
+        raw = link.get("href")
+        if not raw or not COMMENT_PAGE.search(raw):
+            continue
+        href = common.absolute(url, raw)
+        if not href:
             continue
         target = common.strip_fragment(href)
         parts = urlsplit(target)
@@ -294,15 +307,13 @@ def parse_post(
     )
     comments = parse_comments(root, url, placeholder)
     pages = comment_page_urls(root, url, base_canonical)
-    header = common.first_text(
-        root, "#comments-title", ".comments-title", "#comments h2", "#comments h3"
-    )
+    header = _header_text(root)
     header_count = int(m.group()) if header and (m := re.search(r"\d+", header)) else None
     rest_root = common.absolute(
         url, common.first_attr(root, 'link[rel="https://api.w.org/"]', "href")
     )
     for el in common.select(root, "#comments, .comments-area, ol.commentlist, ol.comment-list"):
-        el.drop_tree()
+        common.drop(el)
     page = extract_article(
         root, url, fetched_at, source, article_id=placeholder.id, extra_body=WP_BODY
     )
@@ -318,6 +329,17 @@ def parse_post(
         header_count=header_count,
         provenance=page.provenance,
     )
+
+
+_HEADER_XPATH = etree.XPath(
+    "(//*[@id='comments-title'] | //*[@id='comments']//*[self::h2 or self::h3])[1]"
+)
+
+
+def _header_text(root: _Element) -> str | None:
+    """The comments header ("142 Antworten zu …"), found without a class scan."""
+    found = _HEADER_XPATH(root)
+    return common.text_of(found[0]) if found else None
 
 
 def _strip_comment_page(url: str) -> str:
@@ -358,7 +380,7 @@ def parse_rest_comments(payload: bytes | str, article: Article, url: str) -> lis
         site_id = str(entry["id"])
         parent = entry.get("parent") or 0
         rendered = (entry.get("content") or {}).get("rendered", "")
-        wrapper = common.lxml.html.fragment_fromstring(rendered or "<p></p>", create_parent="div")
+        wrapper = common.fragment(rendered)
         published = utc_to_local(entry.get("date_gmt")) or parse_datetime(entry.get("date"))
         comments.append(
             Comment(

@@ -20,7 +20,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.dates import now_iso
-from crawler.items import Article, Comment
+from crawler.items import Comment, Thread
 from crawler.middlewares import FETCHED_AT
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
@@ -34,11 +34,9 @@ from crawler.parsers.wordpress import (
     rest_comments_url,
 )
 
-Item = Article | Comment
-
 
 @dataclass
-class Thread:
+class ThreadState:
     """The state of one WordPress post while its comments are collected."""
 
     page: WordPressPage
@@ -144,7 +142,7 @@ class ArticleSpider(scrapy.Spider):
         if page.comment_count_meta is not None:
             page.article.comment_count = 0
         self.inc("kw/article/news")
-        yield page.article
+        yield Thread(page.article)
 
     def amp_failed(self, failure: Failure) -> Iterator[Any]:
         """The canonical page of an AMP copy is unreachable: read the AMP copy."""
@@ -157,7 +155,7 @@ class ArticleSpider(scrapy.Spider):
     def parse_wordpress(self, response: TextResponse) -> Iterator[Any]:
         page = parse_post(response.text, response.url, self.fetched_at(response))
         self.count_provenance("article", page.provenance)
-        thread = Thread(page=page)
+        thread = ThreadState(page=page)
         thread.visited.add(_nofrag(response.url))
         thread.visited.update(page.own_page_urls)
         thread.add(page.comments)
@@ -169,7 +167,7 @@ class ArticleSpider(scrapy.Spider):
             self.inc("kw/wordpress/rest_absent")
             yield from self._next_html_page(thread)
 
-    def _rest_request(self, thread: Thread, number: int) -> scrapy.Request:
+    def _rest_request(self, thread: ThreadState, number: int) -> scrapy.Request:
         assert thread.page.rest_root and thread.page.post_id
         per_page = self.settings.getint("KW_REST_PER_PAGE", 100)
         url = rest_comments_url(thread.page.rest_root, thread.page.post_id, number, per_page)
@@ -184,7 +182,7 @@ class ArticleSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_rest(self, response: Response, thread: Thread) -> Iterator[Any]:
+    def parse_rest(self, response: Response, thread: ThreadState) -> Iterator[Any]:
         if response.status != 200:
             self.inc(f"kw/wordpress/rest_failed/http_{response.status}")
             yield from self._rest_fallback(thread, f"HTTP {response.status}", response.url)
@@ -212,11 +210,11 @@ class ArticleSpider(scrapy.Spider):
         yield from self._finish(thread)
 
     def rest_failed(self, failure: Failure) -> Iterator[Any]:
-        thread: Thread = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
+        thread: ThreadState = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
         self.inc("kw/wordpress/rest_failed/error")
         yield from self._rest_fallback(thread, failure.getErrorMessage(), failure.request.url)  # type: ignore[attr-defined]
 
-    def _rest_fallback(self, thread: Thread, reason: str, url: str) -> Iterator[Any]:
+    def _rest_fallback(self, thread: ThreadState, reason: str, url: str) -> Iterator[Any]:
         if thread.rest_page > 1:
             # a later page broke: keep what the API gave, complete from HTML
             self.logger.warning("REST page failed (%s): %s; completing from HTML", reason, url)
@@ -227,7 +225,7 @@ class ArticleSpider(scrapy.Spider):
         thread.rest_page = 0
         yield from self._next_html_page(thread)
 
-    def _next_html_page(self, thread: Thread) -> Iterator[Any]:
+    def _next_html_page(self, thread: ThreadState) -> Iterator[Any]:
         limit = self.settings.getint("KW_MAX_COMMENT_PAGES", 500)
         while thread.queue and thread.queue[0] in thread.visited:
             thread.queue.pop(0)  # became known as a page already read
@@ -246,7 +244,7 @@ class ArticleSpider(scrapy.Spider):
             self.inc("kw/wordpress/comment_pages_capped")
         yield from self._finish(thread)
 
-    def parse_comment_page(self, response: Response, thread: Thread) -> Iterator[Any]:
+    def parse_comment_page(self, response: Response, thread: ThreadState) -> Iterator[Any]:
         if isinstance(response, TextResponse):
             try:
                 page = parse_post(response.text, response.url, self.fetched_at(response))
@@ -263,10 +261,10 @@ class ArticleSpider(scrapy.Spider):
 
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
         self.on_error(failure)
-        thread: Thread = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
+        thread: ThreadState = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
         yield from self._next_html_page(thread)
 
-    def _finish(self, thread: Thread) -> Iterator[Item]:
+    def _finish(self, thread: ThreadState) -> Iterator[Thread]:
         comments = finalize_thread(list(thread.comments.values()))
         article = thread.page.article
         article.comment_count = len(comments)
@@ -282,8 +280,7 @@ class ArticleSpider(scrapy.Spider):
                 self.inc("kw/comment/date_missing")
             if not comment.text:
                 self.inc("kw/comment/text_empty")
-        yield article
-        yield from comments
+        yield Thread(article, comments)
 
 
 def _nofrag(url: str) -> str:

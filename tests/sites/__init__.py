@@ -1,0 +1,1 @@
+"""Generators of complete fake sites (served by tests.httpserver) with ground truth."""
