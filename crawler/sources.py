@@ -36,6 +36,8 @@ class Source:
     json_ld_time_is_local: bool = False
     remove: tuple[str, ...] = ()
     noise: tuple[re.Pattern[str], ...] = field(default=())
+    strip: tuple[re.Pattern[str], ...] = field(default=())
+    title_suffixes: tuple[str, ...] = ()
 
 
 @cache
@@ -51,12 +53,17 @@ def _build(entry: dict[str, Any], default: dict[str, Any]) -> Source:
         "modified_text",
     )  # fmt: skip
     kwargs: dict[str, Any] = {k: tuple(entry[k]) for k in tuples if k in entry}
+    for key in ("lead", "title_suffixes"):  # site values first, then the defaults
+        kwargs[key] = tuple(entry.get(key, [])) + tuple(default.get(key, []))
     for key in ("name", "title", "parser", "comments", "author_strip", "json_ld_time_is_local"):
         if key in entry:
             kwargs[key] = entry[key]
     kwargs["remove"] = tuple(default.get("remove", [])) + tuple(entry.get("remove", []))
     kwargs["noise"] = tuple(
         re.compile(p) for p in [*default.get("noise", []), *entry.get("noise", [])]
+    )
+    kwargs["strip"] = tuple(
+        re.compile(p) for p in [*default.get("strip", []), *entry.get("strip", [])]
     )
     return Source(**kwargs)
 

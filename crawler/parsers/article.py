@@ -122,7 +122,24 @@ def _time_candidates(
     return [s for s in out if s]
 
 
+def _strip_site(title: str, root: _Element, source: Source) -> str:
+    """Cut a trailing " - Site name" (og:site_name, the registry's names)."""
+    names = [
+        n for n in (common.meta(root, "og:site_name"), source.title, *source.title_suffixes) if n
+    ]
+    for name in names:
+        for sep in (" - ", " | ", " – ", " — "):
+            if title.endswith(sep + name):
+                return title[: -len(sep + name)].strip()
+    return title
+
+
 def _title(root: _Element, ld: dict[str, Any] | None, source: Source) -> tuple[str, str]:
+    title, method = _raw_title(root, ld, source)
+    return _strip_site(title, root, source), method
+
+
+def _raw_title(root: _Element, ld: dict[str, Any] | None, source: Source) -> tuple[str, str]:
     if ld and isinstance(ld.get("headline"), str) and ld["headline"].strip():
         return common.clean_inline(ld["headline"]), "jsonld"
     text = common.first_text(root, *source.title_selectors) if source.title_selectors else None
@@ -202,6 +219,8 @@ def _body(root: _Element, url: str, source: Source, extra_body: tuple[str, ...])
             ]
         else:
             paras = common.paragraphs(container)
+        for pattern in source.strip:
+            paras = [pattern.sub("", p) for p in paras]
         paras = common.drop_noise([p for p in paras if p], source.noise)
         if paras:
             return "\n\n".join(paras), "selector"
@@ -232,8 +251,8 @@ def extract_article(
         provenance["published"] = published.method
     text, provenance["text"] = _body(root, url, source, extra_body)
 
-    lead = common.first_text(root, *source.lead) if source.lead else None
-    if lead and not text.startswith(lead[:40]):
+    lead = common.first_text(root, ", ".join(source.lead)) if source.lead else None
+    if lead and lead[:60] not in text:
         text = f"{lead}\n\n{text}" if text else lead
 
     discussion = None

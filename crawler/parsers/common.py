@@ -55,7 +55,7 @@ def select(el: _Element, selector: str) -> list[_Element]:
 
 # Plain lxml elements: lxml.html's per-element Python class lookup costs more
 # than the parse itself on comment-heavy pages.
-_PARSER = etree.HTMLParser(remove_blank_text=False, collect_ids=False)
+_PARSER = etree.HTMLParser(remove_blank_text=False)
 
 
 class ParseError(ValueError):

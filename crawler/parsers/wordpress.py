@@ -30,6 +30,7 @@ COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
 _KUBRICK = re.compile(
     r"^\s*(?:Comment|Kommentar)\s+(?:by|von)\s+(?P<author>.+?)\s+[—–-]+\s+(?P<date>.+)$"
 )
+_PING = re.compile(r"^\s*(Pingback|Trackback)\s*:", re.I)
 WP_BODY = (".entry-content", ".post-content", ".single-content", "article .content", ".post .entry")
 
 
@@ -218,6 +219,8 @@ def parse_comments(root: _Element, url: str, article: Article) -> list[Comment]:
         author = common.text_of(parts.author) if parts.author is not None else None
         kubrick_date = None
         if author is None and parts.cite is not None:
+            if _PING.match(common.text_of(parts.cite)):
+                continue  # old themes mark pings only by their text
             kubrick = _KUBRICK.match(common.text_of(parts.cite))
             if kubrick:
                 author, kubrick_date = kubrick.group("author").strip(), kubrick.group("date")
@@ -258,12 +261,14 @@ def comment_page_urls(root: _Element, url: str, canonical: str) -> list[str]:
     found: list[str] = []
     for link in root.iter("a"):
         raw = link.get("href")
-        if not raw or not COMMENT_PAGE.search(raw):
+        if not raw or not (COMMENT_PAGE.search(raw) or raw.endswith("#comments")):
             continue
         href = common.absolute(url, raw)
         if not href:
             continue
         target = common.strip_fragment(href)
+        if not COMMENT_PAGE.search(target) and target != canonical:
+            continue  # "#comments" only counts on the post URL (the newest page)
         parts = urlsplit(target)
         if not parts.path.startswith(prefix):
             continue
@@ -306,7 +311,8 @@ def parse_post(
         fetched_at=fetched_at,
     )
     comments = parse_comments(root, url, placeholder)
-    pages = comment_page_urls(root, url, base_canonical)
+    own_pages = own_page_urls(comments)
+    pages = [p for p in comment_page_urls(root, url, base_canonical) if p not in own_pages]
     header = _header_text(root)
     header_count = int(m.group()) if header and (m := re.search(r"\d+", header)) else None
     rest_root = common.absolute(
@@ -325,14 +331,15 @@ def parse_post(
         rest_root=rest_root,
         comments=comments,
         comment_page_urls=pages,
-        own_page_urls=own_page_urls(comments),
+        own_page_urls=own_pages,
         header_count=header_count,
         provenance=page.provenance,
     )
 
 
 _HEADER_XPATH = etree.XPath(
-    "(//*[@id='comments-title'] | //*[@id='comments']//*[self::h2 or self::h3])[1]"
+    "(id('comments-title') | id('comments')[self::h2 or self::h3]"
+    " | id('comments')//*[self::h2 or self::h3])[1]"
 )
 
 

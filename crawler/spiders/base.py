@@ -33,6 +33,7 @@ from crawler.parsers.wordpress import (
     parse_rest_comments,
     rest_comments_url,
 )
+from crawler.sources import source_for
 
 
 @dataclass
@@ -113,7 +114,15 @@ class ArticleSpider(scrapy.Spider):
             return
         route = self.route_default
         if route == "auto":
-            route = "wordpress" if is_wordpress(response.text) else "news"
+            registered = source_for(response.url).parser
+            if registered == "outage":
+                # a shared "site unavailable" page: an observation, not an article
+                self.inc("kw/skipped/outage_page")
+                return
+            if registered in ("wordpress", "news"):
+                route = registered
+            else:
+                route = "wordpress" if is_wordpress(response.text) else "news"
         try:
             if route == "wordpress":
                 yield from self.parse_wordpress(response)
