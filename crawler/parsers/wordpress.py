@@ -318,8 +318,7 @@ def parse_post(
     rest_root = common.absolute(
         url, common.first_attr(root, 'link[rel="https://api.w.org/"]', "href")
     )
-    for el in common.select(root, "#comments, .comments-area, ol.commentlist, ol.comment-list"):
-        common.drop(el)
+    _drop_comment_section(root)
     page = extract_article(
         root, url, fetched_at, source, article_id=placeholder.id, extra_body=WP_BODY
     )
@@ -335,6 +334,29 @@ def parse_post(
         header_count=header_count,
         provenance=page.provenance,
     )
+
+
+_COMMENTS_SECTION = etree.XPath("id('comments')")
+
+
+def _drop_comment_section(root: _Element) -> None:
+    """Remove the comments (and the reply form) before the article is read.
+
+    ``#comments`` by id (an O(1) lookup), then whatever list still holds
+    top-level comments: their times, authors and ``<article>`` wrappers must
+    not be taken for the post's own.
+    """
+    for el in _COMMENTS_SECTION(root):
+        common.drop(el)
+    while True:
+        first = next((li for li in root.iter("li") if COMMENT_ID.match(li.get("id", ""))), None)
+        if first is None or first.getparent() is None:
+            break
+        common.drop(first.getparent())  # the list of top-level comments, replies included
+    for el in root.iter("div"):
+        if el.get("id") == "respond":
+            common.drop(el)
+            break
 
 
 _HEADER_XPATH = etree.XPath(
