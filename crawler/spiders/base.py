@@ -34,6 +34,7 @@ from crawler.parsers.wordpress import (
     rest_comments_url,
 )
 from crawler.sources import source_for
+from crawler.spiders.flows import flow_for
 
 
 @dataclass
@@ -151,7 +152,11 @@ class ArticleSpider(scrapy.Spider):
         if page.comment_count_meta is not None:
             page.article.comment_count = 0
         self.inc("kw/article/news")
-        yield Thread(page.article)
+        flow = flow_for(source_for(response.url).comments)
+        if flow is None:
+            yield Thread(page.article)
+            return
+        yield from flow(self, response, page)
 
     def amp_failed(self, failure: Failure) -> Iterator[Any]:
         """The canonical page of an AMP copy is unreachable: read the AMP copy."""
