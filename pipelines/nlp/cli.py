@@ -1,0 +1,186 @@
+"""``kammerwatch extract`` and ``kammerwatch evaluate``.
+
+extract FILE.jsonl... [-o FACTS.jsonl]
+    Read documents (articles.jsonl, comments.jsonl or any JSONL with id, kind,
+    url, text and optional published) and write one facts line per document,
+    atomically (temp file + rename).  Malformed lines are skipped and counted.
+    Exit status 1 only when lines were read and none was usable.
+    Without files: read the store (``--db``) and write the facts back to it.
+
+evaluate GOLD.jsonl [--pred FACTS.jsonl] [--docs DOCS.jsonl] [--json]
+    Precision, recall and F1 against a gold file; without ``--pred`` the
+    documents (default: ``dev_docs.jsonl`` next to the gold file) are extracted
+    first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+DEFAULT_OUT = Path("output/facts.jsonl")
+DEFAULT_DB = Path("output/kammerwatch.db")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``extract`` and ``evaluate`` subcommands to the kammerwatch CLI."""
+    ex = subparsers.add_parser("extract", help="extract chambers, dates and claims (NLP)")
+    ex.add_argument("files", nargs="*", type=Path, help="document JSONL files (default: the store)")
+    ex.add_argument("-o", "--output", type=Path, default=None, help=f"facts JSONL ({DEFAULT_OUT})")
+    ex.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store when no files given")
+    ex.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
+    ex.set_defaults(func=cmd_extract)
+
+    ev = subparsers.add_parser("evaluate", help="score facts against a gold JSONL file")
+    ev.add_argument("gold", type=Path, help="gold annotations (JSONL)")
+    ev.add_argument("--pred", type=Path, default=None, help="facts JSONL to score")
+    ev.add_argument("--docs", type=Path, default=None, help="documents to extract when no --pred")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.set_defaults(func=cmd_evaluate)
+
+
+class LineCounter:
+    """Counts read, used and skipped input lines."""
+
+    def __init__(self) -> None:
+        self.read = 0
+        self.used = 0
+        self.skipped = 0
+
+
+def read_records(paths: Iterable[Path], counter: LineCounter) -> Iterator[dict[str, Any]]:
+    """Valid records from JSONL files; bad lines are reported (file:line) and skipped."""
+    from pipelines.nlp.facts import RecordError, normalize_record
+
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                counter.read += 1
+                try:
+                    record = normalize_record(json.loads(line))
+                except (json.JSONDecodeError, RecordError) as exc:
+                    counter.skipped += 1
+                    msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                    print(f"{path}:{lineno}: skipped: {msg}", file=sys.stderr)
+                    continue
+                counter.used += 1
+                yield record
+
+
+def write_jsonl_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """Write rows to ``path`` via a temp file in the same directory and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Run extraction on files (to JSONL) or on the store (facts written back)."""
+    from pipelines.nlp.facts import extract_records
+
+    if args.files:
+        missing = [p for p in args.files if not p.is_file()]
+        if missing:
+            print(f"extract: no such file: {missing[0]}", file=sys.stderr)
+            return 2
+        counter = LineCounter()
+        out = args.output or DEFAULT_OUT
+        facts = extract_records(read_records(args.files, counter), args.batch_size)
+        written = write_jsonl_atomic(out, facts)
+        print(f"extract: {written} documents -> {out} ({counter.skipped} lines skipped)")
+        return 1 if counter.read and not counter.used else 0  # empty input is not an error
+    return _extract_store(args)
+
+
+def _extract_store(args: argparse.Namespace) -> int:
+    from pipelines.nlp.facts import extract_records
+    from pipelines.store import Store
+
+    if not args.db.exists():
+        print(f"extract: no store at {args.db}; give JSONL files or run a crawl", file=sys.stderr)
+        return 2
+    writer = Store(args.db)
+    reader = Store(args.db, readonly=True)  # WAL: reading while the writer commits
+    counter = LineCounter()
+    written = 0
+    try:
+        records = _store_records(reader.iter_documents(), counter)
+        it = extract_records(records, args.batch_size)
+        while batch := list(islice(it, 256)):
+            written += writer.replace_facts(batch)
+    finally:
+        reader.close()
+        writer.close()
+    if args.output:
+        with Store(args.db, readonly=True) as store:
+            write_jsonl_atomic(args.output, store.iter_facts())
+    print(f"extract: {written} documents -> {args.db} ({counter.skipped} skipped)")
+    return 0 if written or not counter.skipped else 1
+
+
+def _store_records(
+    rows: Iterable[dict[str, Any]], counter: LineCounter
+) -> Iterator[dict[str, Any]]:
+    from pipelines.nlp.facts import RecordError, normalize_record
+
+    for raw in rows:
+        counter.read += 1
+        try:
+            record = normalize_record(raw)
+        except RecordError as exc:
+            counter.skipped += 1
+            log.warning("store document %s skipped: %s", raw.get("id"), exc)
+            continue
+        counter.used += 1
+        yield record
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score predictions against gold and print P/R/F1 per metric."""
+    from pipelines.nlp.evaluate import evaluate_files, format_table
+
+    if not args.gold.is_file():
+        print(f"evaluate: no such file: {args.gold}", file=sys.stderr)
+        return 2
+    pred = args.pred
+    if pred is None:
+        docs = args.docs or args.gold.with_name("dev_docs.jsonl")
+        if not docs.is_file():
+            print(f"evaluate: no documents at {docs}; give --pred or --docs", file=sys.stderr)
+            return 2
+        from pipelines.nlp.facts import extract_records
+
+        counter = LineCounter()
+        facts = list(extract_records(read_records([docs], counter)))
+        scores = evaluate_files(args.gold, facts)
+    else:
+        if not pred.is_file():
+            print(f"evaluate: no such file: {pred}", file=sys.stderr)
+            return 2
+        scores = evaluate_files(args.gold, pred)
+    if args.json:
+        print(json.dumps(scores, indent=2, sort_keys=True))
+    else:
+        print(format_table(scores))
+    return 0

@@ -1,0 +1,250 @@
+"""kw_people: named people with role and affiliation, and the speaker of each sentence.
+
+A name is ``[Dr.|Prof.] FIRST LAST`` where FIRST is a known first name (list in
+``data/people.json``) or the name follows ``Herr``/``Frau``/a title.  The role is
+a role word right before the name (``Hauptgeschäftsführer Peter Müller``) or in
+an apposition after it (``Peter Müller, Sprecher der Handwerkskammer Aachen,``);
+the affiliation is the chamber or organisation named in that role phrase.
+
+Per sentence, ``doc._.kw_speakers[sent.start]`` is ``(speaker, attribution,
+official)``: the speaker is a named person, an unnamed role phrase (``ein
+Sprecher der Kammer``) or an official organisation used as a source (``teilte
+die Kammer mit``, ``laut ODAV``); the attribution is the media outlet the
+sentence cites (``laut WDR``, ``berichtet die Rheinpfalz``).  ``official`` marks
+statements by the chamber, the provider or an authority (used for Konjunktiv
+reported speech).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipelines.nlp.components.base import data_path
+from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.lexicon import orth_texts
+from pipelines.nlp.model import ChamberMention, OrgMention, Person
+
+_NAME_RX = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ]+)?$")
+OFFICIAL_ORG_TYPES = frozenset({"provider", "authority"})
+ORG_SOURCE_CUES = frozenset(
+    {"laut", "zufolge", "angaben", "teilte", "teilt", "sagte", "sagt", "erklärte", "erklärt",
+     "bestätigte", "bestätigt", "so", "betonte", "heißt", "hieß", "mitteilte", "mitteilung"}
+)  # fmt: skip
+
+
+def _prefix_regex(terms: Iterable[str]) -> re.Pattern[str]:
+    """Role terms: ``stem*`` also matches inside compounds (``Kammersprecherin``)."""
+    alts = []
+    for term in terms:
+        if term.endswith("*"):
+            alts.append(r".*" + re.escape(term[:-1]) + r".*")
+        else:
+            alts.append(re.escape(term))
+    return re.compile("^(?:" + "|".join(alts) + ")$")
+
+
+class PeopleRecognizer:
+    """Writes ``doc._.kw_people`` and ``doc._.kw_speakers``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        register_extensions()
+        self.name = name
+        self.nlp = nlp
+        self.ready = False
+        self.first_names: frozenset[str] = frozenset()
+        self.titles: frozenset[str] = frozenset()
+        self.honorifics: frozenset[str] = frozenset()
+        self.role_rx = re.compile("^$")
+        self.official_rx = re.compile("^$")
+        self.official_subjects: frozenset[str] = frozenset()
+        self.speech: frozenset[str] = frozenset()
+        self.attrib: frozenset[str] = frozenset()
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        data_dir: str = "",
+    ) -> None:
+        """Load names, roles and speech verbs from ``people.json``."""
+        spec = json.loads(data_path(data_dir, "people.json").read_text(encoding="utf-8"))
+        self.first_names = frozenset(spec["first_names"])
+        self.titles = frozenset(spec["titles"])
+        self.honorifics = frozenset(spec["honorifics"])
+        self.role_rx = _prefix_regex(spec["roles"])
+        self.official_rx = _prefix_regex(spec["official_roles"])
+        self.official_subjects = frozenset(spec["official_subjects"])
+        self.speech = frozenset(spec["speech_verbs"])
+        self.attrib = frozenset(spec["attribution_verbs"])
+        self.ready = True
+
+    def is_role(self, lower: str) -> bool:
+        """True when ``lower`` is a role word (``sprecherin``, ``hauptgeschäftsführer``)."""
+        return bool(self.role_rx.match(lower))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:
+            self.initialize()
+        people: dict[str, Person] = {}
+        texts = orth_texts(doc)
+        n = len(texts)
+        i = 0
+        while i < n:
+            t = texts[i]
+            if not (
+                t in self.first_names
+                or t.lower() in self.titles
+                or (i > 0 and texts[i - 1].lower() in self.honorifics)
+            ):
+                i += 1
+                continue
+            found = self._name_at(doc, i)
+            if found is None:
+                i += 1
+                continue
+            start, end = found
+            name = " ".join(t.text for t in doc[start:end] if t.lower_ not in self.titles)
+            role, affiliation = self._role(doc, start, end)
+            person = people.get(name)
+            if person is None:
+                # a later mention by surname only is the same person
+                person = people.setdefault(name, Person(name, role, affiliation))
+            if role and not person.role:
+                person.role, person.affiliation = role, affiliation
+            person.mentions.append((start, end))
+            i = end
+        doc._.kw_people = list(people.values())
+        doc._.kw_speakers = self._speakers(doc, list(people.values()))
+        return doc
+
+    def _name_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        tok = doc[i]
+        start = i
+        j = i
+        cue = False
+        while j < len(doc) and doc[j].lower_ in self.titles:
+            j += 1
+            cue = True
+        if i > 0 and doc[i - 1].lower_ in self.honorifics:
+            cue = True
+        if j >= len(doc):
+            return None
+        first = doc[j]
+        if first.text not in self.first_names and not (cue and _NAME_RX.match(first.text)):
+            return None
+        if j != i and tok.lower_ not in self.titles:
+            return None
+        k = j + 1
+        while k < len(doc) and k - j <= 2 and _NAME_RX.match(doc[k].text):
+            if doc[k].lower_ in self.speech or self.is_role(doc[k].lower_):
+                break
+            k += 1
+        if k == j + 1 and not cue:
+            return None  # a first name alone is not enough
+        return start, k
+
+    def _role(self, doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+        # role before the name: "Hauptgeschäftsführer Peter Müller", "HWK-Sprecherin Anna Berg"
+        j = start - 1
+        if j >= 0 and self.is_role(doc[j].lower_.split("-")[-1]):
+            role = doc[j].text
+            return role, self._affiliation(doc, j + 1, start, before=j)
+        # apposition: "Peter Müller, Sprecher der Handwerkskammer Aachen,"
+        if end + 1 < len(doc) and doc[end].text == ",":
+            k = end + 1
+            if doc[k].lower_ in ("der", "die", "ein", "eine"):
+                k += 1
+            if k < len(doc) and self.is_role(doc[k].lower_.split("-")[-1]):
+                stop = k + 1
+                while (
+                    stop < len(doc) and doc[stop].text not in (",", ".", ";", ":") and stop - k < 9
+                ):
+                    stop += 1
+                return doc[k].text, self._affiliation(doc, k, stop, before=k)
+        return None, None
+
+    def _affiliation(self, doc: Doc, start: int, end: int, *, before: int) -> str | None:
+        chambers: list[ChamberMention] = doc._.kw_chamber_mentions or []
+        orgs: list[OrgMention] = doc._.kw_orgs or []
+        for m in chambers:
+            if start <= m.start < end or m.start <= before < m.end:
+                return m.ids[0]
+        for o in orgs:
+            if start <= o.start < end or o.start <= before < o.end:
+                return o.name
+        word = doc[before].lower_
+        if word.startswith(("hwk-", "kammer", "handwerkskammer")):
+            return "Handwerkskammer"
+        return None
+
+    def _speakers(
+        self, doc: Doc, people: list[Person]
+    ) -> dict[int, tuple[str | None, str | None, bool]]:
+        orgs: list[OrgMention] = doc._.kw_orgs or []
+        out: dict[int, tuple[str | None, str | None, bool]] = {}
+        all_lowers = [t.lower() for t in orth_texts(doc)]
+        for sent in doc.sents:
+            lowers = all_lowers[sent.start : sent.end]
+            has_speech = any(w in self.speech for w in lowers)
+            speaker: str | None = None
+            official = False
+            for person in people:
+                if any(sent.start <= s < sent.end for s, _e in person.mentions) and has_speech:
+                    speaker = person.name
+                    official = bool(person.role and self.official_rx.match(person.role.lower()))
+                    official = official or bool(person.affiliation)
+                    break
+            attribution = None
+            for org in orgs:
+                if not sent.start <= org.start < sent.end:
+                    continue
+                window = all_lowers[max(sent.start, org.start - 4) : org.end + 3]
+                cited = any(w in self.attrib or w in self.speech for w in window)
+                if org.type in OFFICIAL_ORG_TYPES:
+                    cited = any(w in ORG_SOURCE_CUES for w in window) and not (
+                        org.start > 0
+                        and doc[org.start - 1].lower_ in ("den", "dem", "das", "die")
+                        and doc[org.start - 2].lower_ not in ("laut", "so", "teilte", "erklärte")
+                    )
+                if org.type == "media" and cited and attribution is None:
+                    attribution = org.name
+                elif org.type in OFFICIAL_ORG_TYPES and cited and speaker is None:
+                    speaker, official = org.name, True
+            if speaker is None and has_speech:
+                for idx, w in enumerate(lowers):
+                    if self.official_rx.match(w.split("-")[-1]) and w not in ("mitarbeiter",):
+                        stop = idx + 1
+                        while (
+                            stop < len(lowers)
+                            and stop - idx < 6
+                            and lowers[stop] not in (",", ".", "?", "!", ";")
+                        ):
+                            stop += 1
+                        speaker = sent[idx:stop].text
+                        official = True
+                        break
+                    if w in self.official_subjects:
+                        window = lowers[max(0, idx - 3) : idx + 4]
+                        if any(v in self.speech for v in window):
+                            speaker = sent[idx].text if idx == 0 else sent[idx - 1 : idx + 1].text
+                            official = True
+                            break
+            out[sent.start] = (speaker, attribution, official)
+        return out
+
+
+@Language.factory(
+    "kw_people",
+    requires=["doc.sents", "doc._.kw_orgs", "doc._.kw_chamber_mentions"],
+    assigns=["doc._.kw_people", "doc._.kw_speakers"],
+)
+def make_people_recognizer(nlp: Language, name: str) -> PeopleRecognizer:
+    """Factory of the people recogniser."""
+    return PeopleRecognizer(nlp, name)

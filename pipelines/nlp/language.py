@@ -1,0 +1,66 @@
+"""Build the spaCy pipeline from ``config.cfg``, once per process and language.
+
+``get_nlp("de")`` returns spacy.blank("de") + sentencizer + lookup lemmatizer
+(spacy-lookups-data) + the kw_* components; ``get_nlp("en")`` the same for
+English.  When a trained German pipeline (de_core_news_lg/md/sm) is importable
+its NER is added as ``ner`` before the kw_* components; it only adds ``doc.ents``
+that the organisation/people components may use, the rules stand alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import load_config
+
+import pipelines.nlp.components  # noqa: F401  (registers the kw_* factories)
+from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.gazetteer import DATA_DIR
+
+CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
+TRAINED_DE = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
+SUPPORTED = ("de", "en")
+log = logging.getLogger(__name__)
+
+
+def find_trained_pipeline(names: tuple[str, ...] = TRAINED_DE) -> str | None:
+    """The first installed trained German pipeline package, or None."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        return name
+    return None
+
+
+def build_nlp(lang: str = "de", data_dir: str | Path | None = None) -> Language:
+    """A fresh, initialised pipeline for ``lang`` (``de`` or ``en``)."""
+    register_extensions()
+    if lang not in SUPPORTED:
+        lang = "de"
+    config = load_config(
+        CONFIG_PATH,
+        overrides={"paths.data": str(data_dir or DATA_DIR), "nlp.lang": lang},
+        interpolate=False,
+    )
+    nlp = spacy.blank(lang, config=config)
+    trained = find_trained_pipeline() if lang == "de" else None
+    if trained:
+        source = spacy.load(trained, exclude=["parser", "tagger", "morphologizer", "lemmatizer"])
+        if "ner" in source.pipe_names:
+            nlp.add_pipe("ner", source=source, before="kw_cues")
+            log.info("using the NER of %s", trained)
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_nlp(lang: str = "de") -> Language:
+    """The process-wide pipeline for ``lang`` (built on first use)."""
+    return build_nlp(lang)

@@ -1,0 +1,146 @@
+"""Cue lexicon: label every token with the cue classes it belongs to.
+
+The cue data (``data/cues.<lang>.json``) lists terms per label.  Single-token
+terms (exact words, prefixes, suffixes, substrings of compounds, lemmas) are
+compiled once into lookup tables and applied per *distinct* lower-cased word
+(the result is cached by the word's hash, so a token costs one dict lookup);
+multi-token terms (exact words only) are compiled into one spaCy
+:class:`~spacy.matcher.PhraseMatcher` on LOWER.  :meth:`CueLexicon.label`
+returns, per token, a frozenset of labels and marks the tokens of multi-word
+cues as *bound* (so the ``nicht`` in ``nicht erreichbar`` is not read as a
+free negation).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.attrs import LOWER, ORTH
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+EMPTY: frozenset[str] = frozenset()
+# labels a hyphen compound inherits from its parts ("Cyber-Angriff", "E-Mail-Server");
+# not AVAIL or NEG: "Online-Portal" says nothing about being online
+COMPOUND_LABELS = frozenset(
+    {"ATTACK", "OUTAGE", "WEBSITE", "SERVICE", "DATA", "BREACH", "AUTHORITY", "ANCHOR"}
+)
+
+
+@dataclass
+class Labels:
+    """Per-token cue labels of one document."""
+
+    labels: list[frozenset[str]]
+    bound: list[bool]
+    phrases: list[tuple[str, int, int]]  # (label, start, end) of multi-token cues
+
+
+def _term_regex(items: list[str], kind: str) -> re.Pattern[str] | None:
+    if not items:
+        return None
+    alts = "|".join(re.escape(s) for s in sorted(set(items), key=len, reverse=True))
+    if kind == "prefix":
+        return re.compile(f"^(?:{alts})")
+    if kind == "suffix":
+        return re.compile(f"(?:{alts})$")
+    return re.compile(f"(?:{alts})")
+
+
+class CueLexicon:
+    """Compiled cue terms for one language (see module docstring)."""
+
+    def __init__(self, vocab: Vocab, spec: dict[str, Any]) -> None:
+        self.vocab = vocab
+        self.spec = spec
+        self.numbers: dict[str, int] = dict(spec.get("numbers", {}))
+        self.exact: dict[str, set[str]] = {}
+        self.lemmas: dict[str, set[str]] = {}
+        per_kind: dict[str, dict[str, list[str]]] = {"prefix": {}, "suffix": {}, "contains": {}}
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        for label, terms in spec["labels"].items():
+            phrase_patterns = []
+            for term in terms:
+                if len(term.split()) > 1:
+                    phrase_patterns.append(Doc(vocab, words=term.split()))
+                else:
+                    self._add_single(label, term, per_kind)
+            if phrase_patterns:
+                self.matcher.add(label, phrase_patterns)
+        self.regexes: list[tuple[str, str, re.Pattern[str]]] = []
+        for kind, by_label in per_kind.items():
+            for label, items in by_label.items():
+                rx = _term_regex(items, kind)
+                if rx is not None:
+                    self.regexes.append((kind, label, rx))
+        self._cache: dict[int, frozenset[str]] = {}
+
+    def _add_single(self, label: str, term: str, per_kind: dict[str, dict[str, list[str]]]) -> None:
+        if term.startswith("~"):
+            self.lemmas.setdefault(term[1:].lower(), set()).add(label)
+        elif term.startswith("*") and term.endswith("*") and len(term) > 2:
+            per_kind["contains"].setdefault(label, []).append(term[1:-1])
+        elif term.endswith("*") and len(term) > 1:
+            per_kind["prefix"].setdefault(label, []).append(term[:-1])
+        elif term.startswith("*") and len(term) > 1:
+            per_kind["suffix"].setdefault(label, []).append(term[1:])
+        else:
+            self.exact.setdefault(term, set()).add(label)
+
+    def word_labels(self, lower: str) -> frozenset[str]:
+        """Labels of one lower-cased word (exact, prefix, suffix, substring terms)."""
+        found = set(self.exact.get(lower, ()))
+        for _kind, label, rx in self.regexes:
+            if label not in found and rx.search(lower):
+                found.add(label)
+        if "-" in lower and len(lower) > 2:
+            for part in lower.split("-"):
+                if part:
+                    found |= self.exact.get(part, set()) & COMPOUND_LABELS
+        return frozenset(found) if found else EMPTY
+
+    def label(self, doc: Doc) -> Labels:
+        """Cue labels for every token of ``doc``."""
+        cache = self._cache
+        strings = self.vocab.strings
+        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        out: list[frozenset[str]] = []
+        append = out.append
+        for h in lowers:
+            got = cache.get(h)
+            if got is None:
+                got = self.word_labels(strings[h])
+                cache[h] = got
+            append(got)
+        if self.lemmas:
+            for i, tok in enumerate(doc):
+                extra = self.lemmas.get(tok.lemma_.lower())
+                if extra:
+                    out[i] = out[i] | extra
+        bound = [False] * len(out)
+        phrases: list[tuple[str, int, int]] = []
+        for match_id, start, end in self.matcher(doc):
+            label = strings[match_id]
+            phrases.append((label, start, end))
+            for i in range(start, end):
+                out[i] = out[i] | {label}
+                if label not in ("NEG",):
+                    bound[i] = True
+        return Labels(out, bound, phrases)
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """Read a cue file (JSON)."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def orth_texts(doc: Doc) -> list[str]:
+    """The token texts of ``doc`` via the ORTH array (cheap)."""
+    strings = doc.vocab.strings
+    return [strings[h] for h in doc.to_array(ORTH).tolist()] if len(doc) else []

@@ -1,0 +1,50 @@
+"""The Scrapy item pipeline batches documents and hands facts to the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.items import Article, Comment
+from pipelines.nlp.pipeline import NlpPipeline
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+
+    def replace_facts(self, facts: list[dict[str, Any]]) -> int:
+        self.batches.append(list(facts))
+        return len(facts)
+
+    def close(self) -> None:
+        pass
+
+
+class FakeStats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def test_batches_and_flushes_at_close() -> None:
+    stats = FakeStats()
+    pipe = NlpPipeline(None, batch_size=2, stats=stats)
+    store = FakeStore()
+    pipe.store = store
+    items = [
+        Article(id="a:1", url="u1", canonical_url="u1", source="s", title="t",
+                text="Die HWK Aachen ist offline."),
+        Comment(id="c:1", url="u1#1", article_url="u1", article_id="a:1", parent_id=None,
+                author="x", published=None, text="Köln auch?"),
+        Article(id="a:2", url="u2", canonical_url="u2", source="s", title="t", text="Nichts."),
+    ]  # fmt: skip
+    returned = [pipe.process_item(item) for item in items]
+    assert returned == items  # items pass through unchanged
+    assert [[f["doc_id"] for f in b] for b in store.batches] == [["a:1", "c:1"]]
+    assert pipe.process_item({"not": "an item"}) == {"not": "an item"}
+    pipe.close_spider()
+    assert [[f["doc_id"] for f in b] for b in store.batches] == [["a:1", "c:1"], ["a:2"]]
+    assert store.batches[0][0]["chambers"][0]["id"] == "hwk-aachen"
+    assert stats.values == {"kw/nlp/documents": 3, "kw/nlp/claims": 1}
