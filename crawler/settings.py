@@ -43,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 100,
     "pipelines.store.StorePipeline": 300,
+    # Facts during the crawl, only with KW_NLP=True (`kammerwatch run` extracts after the crawl).
+    "pipelines.nlp.pipeline.NlpPipeline": 500,
 }
 
 EXTENSIONS = {
@@ -56,5 +58,7 @@ KW_DB_PATH = ""  # default: <KW_OUT_DIR>/kammerwatch.db
 KW_ARCHIVE = ""  # a WARC file to replay instead of the network
 KW_WARC_RECORD = False  # record live responses to <KW_OUT_DIR>/warc/<time>.warc.gz
 KW_EXPORT = True  # write JSONL/CSV exports when the crawl closes
+KW_NLP = False  # run the NLP extraction as an item pipeline during the crawl
+KW_NLP_BATCH = 64  # documents per nlp.pipe batch
 KW_REST_PER_PAGE = 100  # WordPress REST page size (WordPress caps it at 100)
 KW_MAX_COMMENT_PAGES = 500  # safety cap per article

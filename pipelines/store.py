@@ -161,15 +161,12 @@ class Store:
 
 
 class StorePipeline:
-    """Upserts every Article and Comment; commits in batches and at close."""
-
-    batch_size = 100
+    """Upserts every Article and Comment; one transaction per Thread."""
 
     def __init__(self, path: Path, stats: StatsCollector) -> None:
         self.path = path
         self.stats = stats
         self.store: Store | None = None
-        self.pending = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -191,10 +188,7 @@ class StorePipeline:
                 counts[key] = counts.get(key, 0) + 1
         for key, count in counts.items():
             self.stats.inc_value(key, count)
-        self.pending += len(records)
-        if self.pending >= self.batch_size:
-            self.store.commit()
-            self.pending = 0
+        self.store.commit()  # one transaction per document: nothing half-stored, no lock held
         return item
 
     def close_spider(self, spider: Any = None) -> None:

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -79,20 +77,19 @@ def read_records(paths: Iterable[Path], counter: LineCounter) -> Iterator[dict[s
 
 
 def write_jsonl_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write rows to ``path`` via a temp file in the same directory and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
+    """Write rows to ``path`` atomically (temp file + rename)."""
+    from pipelines.export import write_jsonl
+
+    return write_jsonl(path, rows)
+
+
+def run_stage(out_dir: str) -> int:
+    """The extraction step of ``kammerwatch run``: store documents -> facts (+ facts.jsonl)."""
+    out = Path(out_dir)
+    args = argparse.Namespace(
+        db=out / "kammerwatch.db", output=out / "facts.jsonl", batch_size=64, files=[]
+    )
+    return _extract_store(args)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -26,6 +26,8 @@ CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
 TRAINED_DE = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
 SUPPORTED = ("de", "en")
 log = logging.getLogger(__name__)
+# spaCy logs its initialisation steps through its own handler at INFO/DEBUG; keep runs quiet.
+logging.getLogger("spacy").setLevel(logging.WARNING)
 
 
 def find_trained_pipeline(names: tuple[str, ...] = TRAINED_DE) -> str | None:

@@ -1,10 +1,13 @@
 """NlpPipeline: extract facts during a crawl, batched so the crawl is not stalled.
 
-Articles and comments are buffered; every ``KW_NLP_BATCH`` items (default 64)
-and at close_spider the buffer goes through ``nlp.pipe`` in one go and the facts
-are written to the store (setting ``KW_DB_PATH``).  The pipeline is loaded once
-per process (:func:`pipelines.nlp.language.get_nlp`); items pass through
-unchanged.  Unusable items are counted (``kw/nlp/skipped``), never dropped.
+Enabled by the setting ``KW_NLP`` (``kammerwatch run`` extracts in a stage of
+its own after the crawl instead).  Articles and comments are buffered; every
+``KW_NLP_BATCH`` documents (default 64) the batch goes through ``nlp.pipe`` in
+a worker thread (so the reactor keeps downloading meanwhile) and the facts are
+written to the store (setting ``KW_DB_PATH``) back in the reactor thread.  The
+pipeline is loaded once per process (:func:`pipelines.nlp.language.get_nlp`);
+items pass through unchanged.  Unusable records are counted
+(``kw/nlp/skipped``), never dropped.
 """
 
 from __future__ import annotations
@@ -27,10 +30,14 @@ class NlpPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
-        """Build from the crawler settings (KW_DB_PATH, KW_NLP_BATCH)."""
+        """Build from the crawler settings (KW_NLP, KW_DB_PATH, KW_NLP_BATCH)."""
+        from scrapy.exceptions import NotConfigured
+
         from pipelines.store import db_path
 
         settings = crawler.settings
+        if not settings.getbool("KW_NLP"):
+            raise NotConfigured
         return cls(
             str(db_path(settings)),
             settings.getint("KW_NLP_BATCH", 64),
@@ -44,27 +51,36 @@ class NlpPipeline:
             self.store = Store(self.db_path)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        """Buffer Article/Comment items; flush a full batch through the pipeline."""
-        if not dataclasses.is_dataclass(item) or getattr(item, "kind", None) not in (
-            "article",
-            "comment",
-        ):
+        """Buffer the item's documents; a full batch is extracted in a worker thread."""
+        records = item.records() if hasattr(item, "records") else [item]
+        for record in records:
+            if not dataclasses.is_dataclass(record) or getattr(record, "kind", None) not in (
+                "article",
+                "comment",
+            ):
+                continue
+            try:
+                self.buffer.append(normalize_record(dataclasses.asdict(record)))  # type: ignore[arg-type]
+            except RecordError:
+                self._inc("kw/nlp/skipped")
+        if len(self.buffer) < self.batch_size:
             return item
-        try:
-            self.buffer.append(normalize_record(dataclasses.asdict(item)))  # type: ignore[arg-type]
-        except RecordError:
-            self._inc("kw/nlp/skipped")
-            return item
-        if len(self.buffer) >= self.batch_size:
-            self.flush()
-        return item
+        from twisted.internet.threads import deferToThread
+
+        batch, self.buffer = self.buffer, []
+        deferred = deferToThread(lambda: list(extract_records(batch, self.batch_size)))
+        deferred.addCallback(self._store_facts)
+        deferred.addCallback(lambda _: item)
+        return deferred
 
     def flush(self) -> int:
-        """Extract the buffered documents and hand the facts to the store."""
+        """Extract what is buffered now (in this thread) and store the facts."""
         if not self.buffer:
             return 0
         batch, self.buffer = self.buffer, []
-        facts = list(extract_records(batch, self.batch_size))
+        return self._store_facts(list(extract_records(batch, self.batch_size)))
+
+    def _store_facts(self, facts: list[dict[str, Any]]) -> int:
         if self.store is not None:
             self.store.replace_facts(facts)
         self._inc("kw/nlp/documents", len(facts))
