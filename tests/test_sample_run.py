@@ -101,3 +101,20 @@ def test_second_run_on_the_same_archive_adds_nothing(
     assert again.stats.get("kw/store/comment/new") is None
     assert len(again.articles) == len(sample_run.articles)
     assert len(again.comments) == len(sample_run.comments)
+
+
+def test_nlp_pipeline_inside_the_crawl(tmp_path: Path) -> None:
+    result = crawl("--archive", str(ARCHIVE), out=tmp_path, settings={"KW_NLP": "True"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    documents = len(result.articles) + len(result.comments)
+    assert result.stats["kw/nlp/documents"] == documents
+    db = sqlite3.connect(tmp_path / "kammerwatch.db")
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == documents
+    kinds = dict(db.execute("SELECT kind, count(*) FROM facts GROUP BY kind").fetchall())
+    assert kinds == {"article": len(result.articles), "comment": len(result.comments)}
+
+
+def test_run_writes_facts_for_every_document(sample_run: CrawlResult) -> None:
+    facts = [json.loads(line) for line in (sample_run.out / "facts.jsonl").open(encoding="utf-8")]
+    ids = {a["id"] for a in sample_run.articles} | {c["id"] for c in sample_run.comments}
+    assert {f["doc_id"] for f in facts} == ids

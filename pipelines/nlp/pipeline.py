@@ -13,7 +13,11 @@ items pass through unchanged.  Unusable records are counted
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, Self
+
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from pipelines.nlp.facts import RecordError, extract_records, normalize_record
 
@@ -27,6 +31,8 @@ class NlpPipeline:
         self.stats = stats
         self.buffer: list[dict[str, Any]] = []
         self.store: Any = None
+        # how a full batch is run off the reactor thread (tests run it inline)
+        self.run_in_thread: Callable[[Callable[[], Any]], Deferred[Any]] = deferToThread
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
@@ -65,10 +71,8 @@ class NlpPipeline:
                 self._inc("kw/nlp/skipped")
         if len(self.buffer) < self.batch_size:
             return item
-        from twisted.internet.threads import deferToThread
-
         batch, self.buffer = self.buffer, []
-        deferred = deferToThread(lambda: list(extract_records(batch, self.batch_size)))
+        deferred = self.run_in_thread(lambda: list(extract_records(batch, self.batch_size)))
         deferred.addCallback(self._store_facts)
         deferred.addCallback(lambda _: item)
         return deferred

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.items import Article, Comment
+from twisted.internet.defer import Deferred, succeed
+
+from crawler.items import Article, Comment, Thread
 from pipelines.nlp.pipeline import NlpPipeline
 
 
@@ -33,15 +35,23 @@ def test_batches_and_flushes_at_close() -> None:
     pipe = NlpPipeline(None, batch_size=2, stats=stats)
     store = FakeStore()
     pipe.store = store
-    items = [
+    pipe.run_in_thread = lambda work: succeed(work())  # inline instead of a worker thread
+    first = Thread(
         Article(id="a:1", url="u1", canonical_url="u1", source="s", title="t",
                 text="Die HWK Aachen ist offline."),
-        Comment(id="c:1", url="u1#1", article_url="u1", article_id="a:1", parent_id=None,
-                author="x", published=None, text="Köln auch?"),
-        Article(id="a:2", url="u2", canonical_url="u2", source="s", title="t", text="Nichts."),
-    ]  # fmt: skip
-    returned = [pipe.process_item(item) for item in items]
-    assert returned == items  # items pass through unchanged
+        [Comment(id="c:1", url="u1#1", article_url="u1", article_id="a:1", parent_id=None,
+                 author="x", published=None, text="Köln auch?")],
+    )  # fmt: skip
+    second = Thread(Article(id="a:2", url="u2", canonical_url="u2", source="s", title="t",
+                            text="Nichts."))  # fmt: skip
+    passed: list[Any] = []
+    for item in (first, second):
+        result = pipe.process_item(item)
+        if isinstance(result, Deferred):
+            result.addCallback(passed.append)
+        else:
+            passed.append(result)
+    assert passed == [first, second]  # items pass through unchanged
     assert [[f["doc_id"] for f in b] for b in store.batches] == [["a:1", "c:1"]]
     assert pipe.process_item({"not": "an item"}) == {"not": "an item"}
     pipe.close_spider()
