@@ -105,6 +105,9 @@ class Thread:
 
     article: Article
     comments: list[Comment] = field(default_factory=list)
+    # True when every comment of the thread was read (all pages/API pages answered):
+    # only then may comments missing from it be recorded as deleted.
+    comments_complete: bool = False
 
     @property
     def id(self) -> str:

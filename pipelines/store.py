@@ -1,14 +1,18 @@
 """The SQLite store (``output/kammerwatch.db``): articles, comments and facts.
 
 Upserts by id, so crawling the same pages twice adds no rows; ``first_seen``
-keeps the first crawl time, ``last_seen`` the latest.  WAL journal and
-explicit transactions: a killed crawl loses at most the uncommitted batch and
-never corrupts what is stored.  :class:`StorePipeline` is the Scrapy item
-pipeline in front of it.
+keeps the first crawl time, ``last_seen`` the latest.  A record whose content
+changed (its ``content_hash``: title/text/author/times, not the fetch time)
+keeps its previous version in ``article_versions``/``comment_versions``; a
+comment missing from a completely re-read thread gets ``deleted_at`` instead of
+being removed.  Nothing is silently overwritten.  WAL journal and one
+transaction per document: a killed crawl never leaves half a thread or a
+corrupt file.  :class:`StorePipeline` is the Scrapy item pipeline in front of it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -35,6 +39,17 @@ SCHEMA = (
         + ",\n  first_seen TEXT,\n  last_seen TEXT\n);"
         for table, cols in TABLES.items()
     )
+    + "".join(
+        f"""
+CREATE TABLE IF NOT EXISTS {kind}_versions (
+  id TEXT NOT NULL,
+  content_hash TEXT,
+  data TEXT NOT NULL,
+  superseded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {kind}_versions_id ON {kind}_versions(id);"""
+        for kind in ("article", "comment")
+    )
     + """
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
@@ -51,16 +66,34 @@ CREATE TABLE IF NOT EXISTS facts (
 )
 
 
+# Columns added after the first release: created on open when missing.
+MIGRATIONS = {
+    "articles": {"content_hash": "TEXT"},
+    "comments": {"content_hash": "TEXT", "deleted_at": "TEXT"},
+}
+# What counts as a change of content (not fetch times, positions or page URLs).
+CONTENT_FIELDS = {
+    "articles": ("url", "canonical_url", "title", "author", "published", "modified", "text"),
+    "comments": ("parent_id", "author", "published", "text"),
+}
+
+
+def content_hash(table: str, values: dict[str, Any]) -> str:
+    payload = json.dumps([values.get(f) for f in CONTENT_FIELDS[table]], ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
 @cache
 def _statements(table: str) -> tuple[str, str]:
     """INSERT-if-new and UPDATE statements of a table (first_seen kept on update)."""
     cols = TABLES[table]
     insert = (
-        f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}, first_seen, last_seen) "
-        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?)"
+        f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}, content_hash, first_seen, last_seen) "
+        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?, ?)"
     )
     sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
-    update = f"UPDATE {table} SET {sets}, last_seen = ? WHERE id = ?"
+    revive = ", deleted_at = NULL" if table == "comments" else ""
+    update = f"UPDATE {table} SET {sets}, content_hash = ?, last_seen = ?{revive} WHERE id = ?"
     return insert, update
 
 
@@ -84,10 +117,19 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
+                self._migrate()
             self.db.row_factory = sqlite3.Row
             self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable Kammerwatch store ({exc})") from exc
+
+    def _migrate(self) -> None:
+        for table, columns in MIGRATIONS.items():
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for column, kind in columns.items():
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        self.db.commit()
 
     def __enter__(self) -> Self:
         return self
@@ -105,14 +147,41 @@ class Store:
     # -- writing -------------------------------------------------------
     def upsert(self, item: Article | Comment, seen_at: str | None = None) -> bool:
         """Insert or update one item; returns True when it was new."""
+        return self.upsert_status(item, seen_at) == "new"
+
+    def upsert_status(self, item: Article | Comment, seen_at: str | None = None) -> str:
+        """Insert or update one item: "new", "changed" (old version kept) or "unchanged"."""
         table = "articles" if isinstance(item, Article) else "comments"
         insert, update = _statements(table)
-        values = [getattr(item, c) for c in TABLES[table]]
+        cols = TABLES[table]
+        values = {c: getattr(item, c) for c in cols}
+        digest = content_hash(table, values)
         seen_at = seen_at or now_iso()
-        if self.db.execute(insert, [*values, seen_at, seen_at]).rowcount == 1:
-            return True
-        self.db.execute(update, [*values[1:], seen_at, values[0]])
-        return False
+        row = [values[c] for c in cols]
+        if self.db.execute(insert, [*row, digest, seen_at, seen_at]).rowcount == 1:
+            return "new"
+        old = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", (item.id,)).fetchone()
+        status = "unchanged" if old["content_hash"] in (digest, None) else "changed"
+        if status == "changed":
+            self.db.execute(
+                f"INSERT INTO {table[:-1]}_versions (id, content_hash, data, superseded_at) "
+                "VALUES (?, ?, ?, ?)",
+                (item.id, old["content_hash"], json.dumps(dict(old), ensure_ascii=False), seen_at),
+            )
+        self.db.execute(update, [*row[1:], digest, seen_at, row[0]])
+        return status
+
+    def mark_deleted(self, article_id: str, present: set[str], seen_at: str | None = None) -> int:
+        """Comments of an article missing from a complete re-read: ``deleted_at`` is set."""
+        stored = self.db.execute(
+            "SELECT id FROM comments WHERE article_id = ? AND deleted_at IS NULL", (article_id,)
+        ).fetchall()
+        gone = [r[0] for r in stored if r[0] not in present]
+        when = seen_at or now_iso()
+        self.db.executemany(
+            "UPDATE comments SET deleted_at = ? WHERE id = ?", [(when, cid) for cid in gone]
+        )
+        return len(gone)
 
     def replace_facts(self, facts: Iterable[dict[str, Any]]) -> int:
         """Store one facts dict per document (by ``doc_id``), replacing older ones."""
@@ -183,9 +252,13 @@ class StorePipeline:
         counts: dict[str, int] = {}
         for record in records:
             if isinstance(record, Article | Comment):
-                new = self.store.upsert(record)
-                key = f"kw/store/{record.kind}/{'new' if new else 'updated'}"
+                key = f"kw/store/{record.kind}/{self.store.upsert_status(record)}"
                 counts[key] = counts.get(key, 0) + 1
+        if isinstance(item, Thread) and item.comments_complete:
+            present = {c.id for c in item.comments}
+            deleted = self.store.mark_deleted(item.article.id, present)
+            if deleted:
+                counts["kw/store/comment/deleted"] = deleted
         for key, count in counts.items():
             self.stats.inc_value(key, count)
         self.store.commit()  # one transaction per document: nothing half-stored, no lock held

@@ -106,6 +106,7 @@ def test_crawling_twice_adds_nothing(local_site: LocalSite, tmp_path: Path) -> N
     assert len(second.articles) == 1
     assert len(second.comments) == expected.comment_count
     assert second.stats.get("kw/store/comment/new") is None
-    assert second.stats["kw/store/comment/updated"] == expected.comment_count
+    assert second.stats["kw/store/comment/unchanged"] == expected.comment_count
+    assert second.stats["kw/store/article/unchanged"] == 1
     # the live crawl recorded what it fetched
     assert list((tmp_path / "warc").glob("*.warc.gz"))

@@ -46,6 +46,7 @@ class ThreadState:
     visited: set[str] = field(default_factory=set)
     queue: list[str] = field(default_factory=list)
     rest_page: int = 0
+    incomplete: bool = False  # a page of the thread could not be read
 
     def add(self, comments: list[Comment]) -> int:
         new = 0
@@ -256,6 +257,7 @@ class ArticleSpider(scrapy.Spider):
             return
         if thread.queue:
             self.inc("kw/wordpress/comment_pages_capped")
+            thread.incomplete = True
         yield from self._finish(thread)
 
     def parse_comment_page(self, response: Response, thread: ThreadState) -> Iterator[Any]:
@@ -265,6 +267,7 @@ class ArticleSpider(scrapy.Spider):
             except ParseError as exc:
                 self.inc("kw/errors/parse")
                 self.logger.warning("%s", exc)
+                thread.incomplete = True
             else:
                 thread.visited.add(_nofrag(response.url))
                 thread.visited.update(page.own_page_urls)
@@ -276,6 +279,7 @@ class ArticleSpider(scrapy.Spider):
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
         self.on_error(failure)
         thread: ThreadState = failure.request.cb_kwargs["thread"]  # type: ignore[attr-defined]
+        thread.incomplete = True
         yield from self._next_html_page(thread)
 
     def _finish(self, thread: ThreadState) -> Iterator[Thread]:
@@ -294,7 +298,7 @@ class ArticleSpider(scrapy.Spider):
                 self.inc("kw/comment/date_missing")
             if not comment.text:
                 self.inc("kw/comment/text_empty")
-        yield Thread(article, comments)
+        yield Thread(article, comments, comments_complete=not thread.incomplete)
 
 
 def _nofrag(url: str) -> str:

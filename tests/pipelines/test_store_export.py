@@ -147,3 +147,42 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> N
         raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["articles.csv"]
+
+
+def test_changed_content_keeps_the_old_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "kw.db") as store:
+        assert store.upsert_status(comment("Erste Fassung")) == "new"
+        assert store.upsert_status(comment("Erste Fassung")) == "unchanged"
+        assert store.upsert_status(comment("Zweite Fassung (bearbeitet)")) == "changed"
+        current = store.db.execute("SELECT text FROM comments").fetchone()[0]
+        old = store.db.execute("SELECT data FROM comment_versions").fetchall()
+    assert current == "Zweite Fassung (bearbeitet)"
+    assert [json.loads(row[0])["text"] for row in old] == ["Erste Fassung"]
+
+
+def test_comments_missing_from_a_complete_thread_are_marked_deleted(tmp_path: Path) -> None:
+    with Store(tmp_path / "kw.db") as store:
+        store.upsert(article())
+        store.upsert(comment("bleibt"))
+        other = Comment(**{**comment("verschwindet").__dict__, "id": "borncity.com:comment:8"})
+        store.upsert(other)
+        assert store.mark_deleted("borncity.com:post:1", {"borncity.com:comment:7"}) == 1
+        rows = dict(store.db.execute("SELECT id, deleted_at IS NOT NULL FROM comments"))
+        assert rows == {"borncity.com:comment:7": 0, "borncity.com:comment:8": 1}
+        store.upsert(other)  # it came back
+        assert (
+            store.db.execute(
+                "SELECT deleted_at FROM comments WHERE id = 'borncity.com:comment:8'"
+            ).fetchone()[0]
+            is None
+        )
+
+
+def test_old_store_files_are_migrated(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "kw.db")  # the first release's layout
+    db.execute(f"CREATE TABLE comments ({', '.join(COMMENT_COLUMNS)}, first_seen, last_seen)")
+    db.commit()
+    db.close()
+    with Store(tmp_path / "kw.db") as store:
+        columns = {row[1] for row in store.db.execute("PRAGMA table_info(comments)")}
+    assert {"content_hash", "deleted_at"} <= columns
