@@ -38,6 +38,9 @@ class Source:
     noise: tuple[re.Pattern[str], ...] = field(default=())
     strip: tuple[re.Pattern[str], ...] = field(default=())
     title_suffixes: tuple[str, ...] = ()
+    discussion: str = ""  # CSS of the link to the comments (when JSON-LD gives none)
+    comment_count: str = ""  # CSS of the element announcing the comment count
+    published_script: tuple[re.Pattern[str], ...] = ()  # inline-script publication times
 
 
 @cache
@@ -65,6 +68,9 @@ def _build(entry: dict[str, Any], default: dict[str, Any]) -> Source:
     kwargs["strip"] = tuple(
         re.compile(p) for p in [*default.get("strip", []), *entry.get("strip", [])]
     )
+    kwargs["discussion"] = ", ".join(entry.get("discussion", []))
+    kwargs["comment_count"] = ", ".join(entry.get("comment_count", []))
+    kwargs["published_script"] = tuple(re.compile(p) for p in entry.get("published_script", []))
     return Source(**kwargs)
 
 
