@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the generated HTML reads best as one string per element)
 """Crawl throughput: ``kammerwatch crawl`` vs a bare Scrapy spider, same run.
 
 A generated local site of N WordPress posts (each with threaded comments on
@@ -56,29 +57,92 @@ def comment_html(post: int, n: int, depth: int) -> str:
     )
 
 
+def _chrome(post: int) -> tuple[str, str, str]:
+    """Head, header/sidebar and footer as a typical WordPress theme renders them.
+
+    Real post pages carry 60-300 KB of this (reference pages: 90-360 KB):
+    inline CSS and JS, a JSON-LD graph, a menu, sidebar widgets (recent posts,
+    recent comments linking to other posts' comment pages, archives,
+    categories, tags) and a consent banner.
+    """
+    css = "".join(f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i:06x}}}" for i in range(300))
+    js = "".join(
+        f"var w{i}={{id:{i},u:'/wp-json/x/{i}',f:function(a){{return a+{i}}}}};" for i in range(300)
+    )
+    links = "".join(
+        f'<link rel="stylesheet" id="s{i}-css" media="all" '
+        f'href="/wp-content/plugins/p{i}/style.css?ver=6.4.2">'
+        for i in range(15)
+    )
+    metas = "".join(f'<meta property="og:extra{i}" content="Wert {i}">' for i in range(20))
+    head = (
+        f'<meta name="generator" content="WordPress 6.4.2"><title>Beitrag {post} - Blog</title>'
+        f'<link rel="canonical" href="/p/{post}/">{links}{metas}'
+        f'<meta property="article:published_time" content="2024-01-09T09:30:00+01:00">'
+        f"<style>{css}</style><script>{js}</script>"
+    )
+    menu = "".join(
+        f'<li class="menu-item menu-item-{i}"><a href="/kategorie/{i}/">Rubrik {i}</a>'
+        f'<ul class="sub-menu">{"".join(f"<li><a href=/k/{i}/{j}/>Thema {j}</a></li>" for j in range(5))}'
+        "</ul></li>"
+        for i in range(12)
+    )
+    widgets = (
+        '<aside id="secondary" class="widget-area">'
+        '<section class="widget widget_search"><form role="search" action="/"><input name="s"></form></section>'
+        '<section class="widget widget_recent_entries"><h2 class="widget-title">Neueste Beiträge</h2><ul>'
+        + "".join(f'<li><a href="/p/{post + i}/">Beitrag {post + i}</a></li>' for i in range(1, 11))
+        + '</ul></section><section class="widget widget_recent_comments"><h2>Neueste Kommentare</h2><ul>'
+        + "".join(
+            f'<li class="recentcomments"><span class="comment-author-link">Leser {i}</span> bei '
+            f'<a href="/p/{post + i}/comment-page-1/#comment-{i}">Beitrag {post + i}</a></li>'
+            for i in range(1, 11)
+        )
+        + '</ul></section><section class="widget widget_archive"><h2>Archiv</h2><ul>'
+        + "".join(
+            f'<li><a href="/20{20 + i // 12}/{i % 12 + 1:02d}/">Monat {i}</a></li>'
+            for i in range(36)
+        )
+        + '</ul></section><section class="widget widget_tag_cloud"><div class="tagcloud">'
+        + "".join(f'<a href="/tag/t{i}/" class="tag-cloud-link">Tag {i}</a> ' for i in range(40))
+        + "</div></section></aside>"
+    )
+    header = f'<header id="masthead"><nav id="site-navigation"><ul id="primary-menu">{menu}</ul></nav></header>'
+    footer = (
+        '<footer id="colophon"><div class="footer-widgets">'
+        + "".join(f'<a href="/seite/{i}/">Seite {i}</a> ' for i in range(30))
+        + '</div></footer><div id="cmplz-cookiebanner" class="cmplz-cookiebanner"><div class="cmplz-message">'
+        + "Wir verwenden Cookies, um unsere Website und unseren Service zu optimieren. " * 4
+        + "</div><button>Akzeptieren</button></div>"
+    )
+    return head, header + widgets, footer
+
+
 def page_html(post: int) -> bytes:
     body = "".join(
         f"<p>{' '.join(WORDS[(post + i + j) % len(WORDS)] for j in range(60))}</p>"
         for i in range(12)
     )
-    comments = []
-    for n in range(12):
-        depth = 1 + n % 3
-        comments.append(comment_html(post, n, depth))
+    # 4 threads of 3 comments each, nested 3 deep (depth 1 > 2 > 3)
     thread = ""
-    # nest every second and third comment under the previous one
-    for n, html in enumerate(comments):
-        thread += html if n % 3 == 0 else f'<ol class="children">{html}</ol></li>'
+    for t in range(4):
+        n = t * 3
+        thread += (
+            comment_html(post, n, 1)
+            + '<ol class="children">'
+            + comment_html(post, n + 1, 2)
+            + '<ol class="children">'
+            + comment_html(post, n + 2, 3)
+            + "</li></ol></li></ol></li>"
+        )
+    head, sidebar, footer = _chrome(post)
     html = (
-        f'<!DOCTYPE html><html lang="de-DE"><head><meta charset="UTF-8">'
-        f'<meta name="generator" content="WordPress 6.4.2"><title>Beitrag {post}</title>'
-        f'<link rel="canonical" href="/p/{post}/">'
-        f'<meta property="article:published_time" content="2024-01-09T09:30:00+01:00"></head>'
-        f'<body class="post-template-default single postid-{post}"><div id="page">'
-        f'<nav>{"<a href=/x>Menü</a> " * 30}</nav><article id="post-{post}">'
+        f'<!DOCTYPE html><html lang="de-DE"><head><meta charset="UTF-8">{head}</head>'
+        f'<body class="post-template-default single postid-{post}"><div id="page">{sidebar}'
+        f'<main><article id="post-{post}">'
         f'<h1 class="entry-title">Beitrag {post}</h1><div class="entry-content">{body}</div>'
-        f'</article><div id="comments"><ol class="comment-list">{thread}</ol></div>'
-        f"<footer>{'<a href=/y>Impressum</a> ' * 20}</footer></div></body></html>"
+        f'</article><div id="comments"><h2 class="comments-title">12 Kommentare</h2>'
+        f'<ol class="comment-list">{thread}</ol></div></main>{footer}</div></body></html>'
     )
     return html.encode()
 

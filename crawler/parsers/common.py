@@ -47,8 +47,59 @@ def css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
 
+_CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# attribute tests ([rel="https://api.w.org/"]) and pseudo-class arguments (:not(.x))
+# hold dots that are not class names
+_NOT_CLASS = re.compile(r"\[[^\]]*\]|:[\w-]+\([^)]*\)")
+
+
+@lru_cache(maxsize=2048)
+def _parts(selector: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The comma-separated parts of a selector with the class names each requires."""
+    return tuple(
+        (part.strip(), frozenset(_CLASS_IN_SELECTOR.findall(_NOT_CLASS.sub("", part))))
+        for part in selector.split(",")
+    )
+
+
+# The class names present in the last few documents (document root -> names).
+# A superset is always safe: it only decides when a query can be skipped.
+_CLASS_INDEX: dict[int, tuple[_Element, frozenset[str]]] = {}
+
+
+def _classes_of(el: _Element) -> frozenset[str]:
+    root = el.getroottree().getroot()
+    cached = _CLASS_INDEX.get(id(root))
+    if cached is not None and cached[0] is root:
+        return cached[1]
+    names = frozenset(
+        name
+        for node in root.iter(etree.Element)
+        if (cls := node.get("class"))
+        for name in cls.split()
+    )
+    if len(_CLASS_INDEX) > 8:
+        _CLASS_INDEX.clear()
+    _CLASS_INDEX[id(root)] = (root, names)
+    return names
+
+
 def select(el: _Element, selector: str) -> list[_Element]:
-    """Descendant-or-self elements matching a CSS selector."""
+    """Descendant-or-self elements matching a CSS selector.
+
+    Parts of the selector that name a class the document does not have at all
+    are left out before the query runs: class predicates cost a full pass
+    over the tree (~0.25 µs an element), and most site selectors do not match
+    most pages.
+    """
+    parts = _parts(selector)
+    if any(required for _, required in parts):
+        present = _classes_of(el)
+        usable = [part for part, required in parts if required <= present]
+        if not usable:
+            return []
+        if len(usable) < len(parts):
+            selector = ", ".join(usable)
     result: list[_Element] = css(selector)(el)
     return result
 

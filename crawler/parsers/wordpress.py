@@ -31,7 +31,14 @@ _KUBRICK = re.compile(
     r"^\s*(?:Comment|Kommentar)\s+(?:by|von)\s+(?P<author>.+?)\s+[—–-]+\s+(?P<date>.+)$"
 )
 _PING = re.compile(r"^\s*(Pingback|Trackback)\s*:", re.I)
-WP_BODY = (".entry-content", ".post-content", ".single-content", "article .content", ".post .entry")
+WP_BODY = (
+    "div.entry-content",
+    ".entry-content",
+    ".post-content",
+    ".single-content",
+    "article .content",
+    ".post .entry",
+)
 
 
 class NotWordPress(ValueError):
