@@ -8,15 +8,20 @@ the later stages that are installed (NLP extraction, timeline), then exports.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import importlib
 import json
 import os
+import shutil
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from crawler.archive import ArchiveError, WarcArchive
+from crawler.dates import now_iso
 
 SAMPLE_ARCHIVE = "data/sample.warc.gz"
 
@@ -37,6 +42,11 @@ def _settings_pairs(values: list[str]) -> dict[str, str]:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="output", help="output directory (default: output/)")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a crawl that was killed (its queue is kept in DIR/job/)",
+    )
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting"
     )
@@ -86,8 +96,14 @@ def crawl(
     spider: str = "auto",
     record_warc: bool = True,
     overrides: dict[str, str] | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """Run one crawl in this process; returns the Scrapy stats."""
+    """Run one crawl in this process; returns the Scrapy stats.
+
+    The request queue lives in ``<out>/job`` (Scrapy's JOBDIR) while the crawl
+    runs, so a killed crawl can go on with ``resume=True``; a fresh crawl
+    starts with an empty queue, and a finished one removes it.
+    """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -98,6 +114,10 @@ def crawl(
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     Path(out).mkdir(parents=True, exist_ok=True)
+    jobdir = Path(out) / "job"
+    if not resume and jobdir.exists():
+        shutil.rmtree(jobdir)
+    settings.set("JOBDIR", str(jobdir), priority="cmdline")
     process = CrawlerProcess(settings)
     kwargs: dict[str, Any] = {"urls": urls}
     if archive:
@@ -107,6 +127,8 @@ def crawl(
     process.crawl(crawler, **kwargs)
     process.start()
     stats: dict[str, Any] = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if stats.get("finish_reason") == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)
     return stats
 
 
@@ -153,6 +175,54 @@ def _read_urls(path: str) -> list[str] | None:
     return urls
 
 
+class LockHeld(RuntimeError):
+    """Another crawl or run is writing the same output directory."""
+
+
+@contextlib.contextmanager
+def output_lock(out: str) -> Iterator[str | None]:
+    """Hold ``<out>/.kammerwatch.lock`` for the duration of a crawl or run.
+
+    An advisory ``flock``: the kernel releases it when the holder exits, even
+    on SIGKILL, so a lock left by a killed run is never in the way; its note
+    (who held it) is then reported as taken over.  Yields that note, or None.
+    """
+    path = Path(out) / ".kammerwatch.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise LockHeld(f"{path}: another run is in progress ({holder})") from None
+        handle.seek(0)
+        stale = handle.read().strip() or None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {now_iso()}\n")
+        handle.flush()
+        yield stale
+        handle.seek(0)
+        handle.truncate()
+    finally:
+        handle.close()
+
+
+def _under_lock(out: str, work: Any) -> int:
+    """Run ``work()`` holding the output directory's lock (exit 75 when it is held)."""
+    try:
+        with output_lock(out) as stale:
+            if stale:
+                print(f"kammerwatch: took over the lock of a run that did not finish ({stale})")
+            code: int = work()
+            return code
+    except LockHeld as exc:
+        print(f"kammerwatch: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later (cron, systemd)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     if args.urls_file:
         more = _read_urls(args.urls_file)
@@ -168,17 +238,23 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return 2
     if args.archive and _check_archive(args.archive) is None:
         return 2
-    stats = crawl(
-        args.urls,
-        args.out,
-        archive=args.archive,
-        spider=args.spider,
-        record_warc=not args.no_warc,
-        overrides=_settings_pairs(args.set),
-    )
-    print(summarise(stats))
-    write_run_report(args.out, stats)
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    overrides = _settings_pairs(args.set)
+
+    def work() -> int:
+        stats = crawl(
+            args.urls,
+            args.out,
+            archive=args.archive,
+            spider=args.spider,
+            record_warc=not args.no_warc,
+            overrides=overrides,
+            resume=args.resume,
+        )
+        print(summarise(stats))
+        write_run_report(args.out, stats)
+        return 0 if stats.get("finish_reason") == "finished" else 1
+
+    return _under_lock(args.out, work)
 
 
 def _stage(module: str, function: str) -> Any:
@@ -190,15 +266,19 @@ def _stage(module: str, function: str) -> Any:
 
 def cmd_run(args: argparse.Namespace) -> int:
     overrides = _settings_pairs(args.set)
-    if args.live:
+    archive = None if args.live else args.archive or str(sample_archive_path())
+    if archive and _check_archive(archive) is None:
+        return 2
+    return _under_lock(args.out, lambda: _run(args, archive, overrides))
+
+
+def _run(args: argparse.Namespace, archive: str | None, overrides: dict[str, str]) -> int:
+    if archive is None:
         from crawler.sources import seed_urls
 
-        stats = crawl(seed_urls(), args.out, overrides=overrides)
+        stats = crawl(seed_urls(), args.out, overrides=overrides, resume=args.resume)
     else:
-        archive = args.archive or str(sample_archive_path())
-        if _check_archive(archive) is None:
-            return 2
-        stats = crawl([], args.out, archive=archive, overrides=overrides)
+        stats = crawl([], args.out, archive=archive, overrides=overrides, resume=args.resume)
     print(summarise(stats))
     if stats.get("finish_reason") != "finished":
         write_run_report(args.out, stats)

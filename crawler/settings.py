@@ -61,4 +61,6 @@ KW_EXPORT = True  # write JSONL/CSV exports when the crawl closes
 KW_NLP = False  # run the NLP extraction as an item pipeline during the crawl
 KW_NLP_BATCH = 64  # documents per nlp.pipe batch
 KW_REST_PER_PAGE = 100  # WordPress REST page size (WordPress caps it at 100)
-KW_MAX_COMMENT_PAGES = 500  # safety cap per article
+KW_MAX_COMMENT_PAGES = 500  # safety cap per article (WordPress comment pages)
+KW_FORUM_MAX_PAGES = 100  # forum list pages / AJAX batches per article (heise, golem, handwerksblatt)
+KW_FORUM_MAX_POSTINGS = 1000  # per-posting/thread pages per article (heise, golem)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.dates import now_iso
@@ -143,15 +143,13 @@ class ArticleSpider(scrapy.Spider):
                 page.amp_of,
                 callback=self.parse,
                 errback=self.amp_failed,
-                cb_kwargs={},
-                meta={"kw_amp_response": response},
+                # plain data (not the Response) so that the request survives JOBDIR pickling
+                meta={"kw_amp": (response.url, response.body, response.encoding)},
             )
             return
         self.count_provenance("article", page.provenance)
         if page.article.published is None:
             self.inc("kw/article/missing_published")
-        if page.comment_count_meta is not None:
-            page.article.comment_count = 0
         self.inc("kw/article/news")
         flow = flow_for(source_for(response.url).comments)
         if flow is None:
@@ -162,9 +160,9 @@ class ArticleSpider(scrapy.Spider):
     def amp_failed(self, failure: Failure) -> Iterator[Any]:
         """The canonical page of an AMP copy is unreachable: read the AMP copy."""
         self.on_error(failure)
-        response = failure.request.meta["kw_amp_response"]  # type: ignore[attr-defined]
-        response.meta["kw_amp_fallback"] = True
-        yield from self.parse_news(response)
+        url, body, encoding = failure.request.meta["kw_amp"]  # type: ignore[attr-defined]
+        request = scrapy.Request(url, meta={"kw_amp_fallback": True})
+        yield from self.parse_news(HtmlResponse(url, body=body, encoding=encoding, request=request))
 
     # -- WordPress -----------------------------------------------------
     def parse_wordpress(self, response: TextResponse) -> Iterator[Any]:

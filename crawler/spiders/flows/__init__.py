@@ -19,7 +19,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 # mechanism name (crawler/data/sources.json "comments") -> module with start()
-FLOWS: dict[str, str] = {}
+FLOWS: dict[str, str] = {
+    "heise-forum": "crawler.spiders.flows.heise",
+    "golem-forum": "crawler.spiders.flows.golem",
+    "handwerksblatt-ajax": "crawler.spiders.flows.handwerksblatt",
+}
 
 Flow = Callable[[Any, Any, Any], Iterator[Any]]
 
