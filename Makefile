@@ -28,7 +28,13 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check crawler pipelines tests benchmarks
 	$(BIN)/mypy crawler pipelines
 
-test: lint
+# Debian's Chromium for the report's browser tests (skipped with a reason when it cannot be had).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test "$$(id -u)" != 0 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will be skipped"
+
+test: lint chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(DEV_STAMP)

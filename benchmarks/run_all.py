@@ -14,6 +14,7 @@ BENCHMARKS = [
     ["crawl_throughput.py", "--pages", "2000"],
     ["extraction_quality.py"],
     ["nlp_throughput.py", "--docs", "20000"],
+    ["discovery_quality.py"],
 ]
 
 

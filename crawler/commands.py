@@ -118,6 +118,7 @@ def crawl(
     if not resume and jobdir.exists():
         shutil.rmtree(jobdir)
     settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    settings.set("KW_RESUME", resume, priority="cmdline")
     process = CrawlerProcess(settings)
     kwargs: dict[str, Any] = {"urls": urls}
     if archive:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -59,6 +60,9 @@ _ISO = re.compile(
     r"(?:[T ](?P<hh>\d{2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?\s*$"
 )
+
+
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
 
 
 def isoformat(value: datetime) -> str:
@@ -136,6 +140,11 @@ def parse_datetime(value: str | None, *, assume_local: bool = False) -> str | No
     if not value or not value.strip():
         return None
     value = value.strip()
+    if _RFC2822.match(value):  # feeds and HTTP headers: "Wed, 10 Jan 2024 11:00:00 GMT"
+        try:
+            return isoformat(parsedate_to_datetime(value))
+        except (TypeError, ValueError):
+            pass
     iso = parse_iso(value, assume_local=assume_local)
     if iso:
         return isoformat(iso[0])

@@ -21,6 +21,7 @@ FAST = {
     "DOWNLOAD_DELAY": "0",
     "LOG_LEVEL": "WARNING",
     "RETRY_TIMES": "0",
+    "KW_ALLOW_PRIVATE": "True",  # the fixture sites are on 127.0.0.1
 }
 
 

@@ -265,6 +265,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Scrapy opens connections in bursts; the default backlog of 5 drops SYNs,
+    # which then stall for a second (a "timeout" with small DOWNLOAD_TIMEOUTs).
+    request_queue_size = 128
 
     def __init__(self, site: LocalSite) -> None:
         super().__init__(("127.0.0.1", 0), _RequestHandler)

@@ -41,7 +41,7 @@ def test_scrapy_crawl_wordpress_spider(local_site: LocalSite, tmp_path: Path) ->
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "wordpress", "-a", f"urls={expected.post_url}",
          "-s", f"KW_OUT_DIR={tmp_path}", "-s", "AUTOTHROTTLE_ENABLED=False",
-         "-s", "LOG_LEVEL=WARNING"],
+         "-s", "LOG_LEVEL=WARNING", "-s", "KW_ALLOW_PRIVATE=True"],
         cwd=REPO, capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

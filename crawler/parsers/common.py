@@ -321,12 +321,11 @@ def microdata(root: _Element, prop: str) -> _Element | None:
 
 
 def absolute(base: str, href: str | None) -> str | None:
+    """An http(s) URL for a link, or None (javascript:, mailto:, file:, data:, ftp: ...)."""
     if not href or not href.strip():
         return None
-    href = href.strip()
-    if href.startswith(("javascript:", "mailto:", "tel:", "data:")):
-        return None
-    return urljoin(base, href)
+    url = urljoin(base, href.strip())
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def strip_fragment(url: str) -> str:

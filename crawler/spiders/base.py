@@ -62,12 +62,23 @@ class ThreadState:
                 self.queue.append(url)
 
 
-def split_urls(value: str | list[str] | None) -> list[str]:
+def split_names(value: str | list[str] | None) -> list[str]:
+    """Comma or space separated names (chamber ids, hosts)."""
     if not value:
         return []
     if isinstance(value, list):
         return value
-    return [u for u in re.split(r"[,\s]+", value) if u]
+    return [v for v in re.split(r"[,\s]+", value) if v]
+
+
+def split_urls(value: str | list[str] | None) -> list[str]:
+    """``-a urls=`` values: separated by white space, or by commas before ``http(s)://``
+    (chamber sites use commas inside URLs: ``…-33,0,2111.html``)."""
+    if not value:
+        return []
+    if isinstance(value, list):
+        return value
+    return [u for u in re.split(r"\s+|,(?=\s*https?://)", value) if u and u.strip()]
 
 
 class ArticleSpider(scrapy.Spider):
@@ -84,8 +95,18 @@ class ArticleSpider(scrapy.Spider):
             yield request
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:
+        resume = self.settings.getbool("KW_RESUME")
+        done = stored_urls(self.settings) if resume else set()
         for url in self.start_urls_list:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            if url in done:
+                self.inc("kw/resume/skipped_stored")
+                continue
+            # On resume, requests that were in flight when the crawl was killed are
+            # marked seen in JOBDIR but never answered: ask again for everything
+            # not stored yet (a document is stored whole, in one transaction).
+            yield scrapy.Request(
+                url, callback=self.parse, errback=self.on_error, dont_filter=resume
+            )
 
     # -- helpers -------------------------------------------------------
     def inc(self, key: str, count: int = 1) -> None:
@@ -297,6 +318,17 @@ class ArticleSpider(scrapy.Spider):
             if not comment.text:
                 self.inc("kw/comment/text_empty")
         yield Thread(article, comments, comments_complete=not thread.incomplete)
+
+
+def stored_urls(settings: Any) -> set[str]:
+    """URLs of the articles already in the store (empty when there is none)."""
+    from pipelines.store import Store, StoreError, db_path
+
+    try:
+        with Store(db_path(settings), readonly=True) as store:
+            return {row["url"] for row in store.rows("articles")}
+    except StoreError:
+        return set()
 
 
 def _nofrag(url: str) -> str:

@@ -108,3 +108,12 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_url_key_ignores_scheme_fragment_and_trailing_slash() -> None:
     assert url_key("https://WWW.Example.org/a/#x") == url_key("http://www.example.org/a")
     assert url_key("<http://example.org/a?b=1>") == "//example.org/a?b=1"
+
+
+def test_split_urls_keeps_commas_inside_chamber_urls() -> None:
+    from crawler.spiders.base import split_urls
+
+    one = "https://www.hwk-aachen.de/artikel/x-33,0,2111.html"
+    two = "https://www.hwk-koeln.de/artikel/y-32,0,5.html"
+    assert split_urls(f"{one},{two}") == [one, two]
+    assert split_urls(f"{one} {two}") == [one, two]

@@ -38,3 +38,8 @@ def test_wordpress_gmt_to_local() -> None:
     assert utc_to_local("2024-01-09T09:15:12") == "2024-01-09T10:15:12+01:00"
     assert utc_to_local("2019-05-29T15:39:12") == "2019-05-29T17:39:12+02:00"
     assert utc_to_local(None) is None
+
+
+def test_rfc2822_dates_of_feeds_and_headers_are_utc_aware() -> None:
+    assert parse_datetime("Wed, 10 Jan 2024 11:00:00 GMT") == "2024-01-10T12:00:00+01:00"
+    assert parse_datetime("10 Jan 2024 11:00:00 +0100") == "2024-01-10T11:00:00+01:00"

@@ -307,8 +307,12 @@ def build_wordpress_site(
     post_id: int = 4711,
     path: str = "/2024/01/09/kammern-offline/",
     seed: int = 0,
+    first_comment_id: int | None = None,
 ) -> ExpectedPost:
     """Register all pages of one WordPress post on ``site`` and return the ground truth.
+
+    Several posts on one site need distinct ``first_comment_id`` values, as
+    WordPress numbers comments site-wide.
 
     ``theme`` is one of :data:`SITE_THEMES`, ``rest`` one of :data:`REST_MODES`.
     ``max_depth`` is the deepest reply level (one thread always reaches it).
@@ -350,7 +354,7 @@ def build_wordpress_site(
 
     # ids in order of creation time, with gaps (other posts' comments)
     every = [c for page in pages for top in page for c in top.walk()]
-    next_id = 88000 + rng.randint(0, 400)
+    next_id = first_comment_id if first_comment_id is not None else 88000 + rng.randint(0, 400)
     for c in sorted(every, key=lambda c: (c.time, c.depth)):
         next_id += rng.randint(1, 5)
         c.id = next_id
