@@ -15,7 +15,7 @@ import re
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -60,6 +60,7 @@ class ArchivedResponse:
     headers: list[tuple[str, str]]
     body: bytes
     date: str | None  # capture time, Berlin ISO
+    raw_headers: list[tuple[str, str]] = field(default_factory=list)  # as archived
 
     @property
     def content_type(self) -> str:
@@ -139,28 +140,62 @@ class WarcArchive:
         return False
 
     def _scan(self, stream: IO[bytes] | gzip.GzipFile) -> None:
+        """Index every record; a record counts only once the next one (or the
+        clean end of the file) was reached, so a cut-off last record is dropped."""
+        pending: tuple[str, _Entry, ArchivedResponse | None] | None = None
         try:
             iterator = ArchiveIterator(stream)
             for record in iterator:
+                if pending is not None:
+                    self._commit(*pending)
+                    pending = None
                 self.records += 1
                 # (asking the offset reads the record to its end: not in memory mode)
-                self._add(record, 0 if self._memory is not None else iterator.get_record_offset())
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+                offset = 0 if self._memory is not None else iterator.get_record_offset()
+                pending = self._entry(record, offset)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
             if not self._entries:
                 raise ArchiveError(f"{self.path}: unreadable WARC ({exc})") from exc
-            self.truncated = str(exc)
+            self.truncated = f"after {len(self._entries)} responses ({exc})"
+            return
+        if pending is not None:
+            if self._complete(pending[1], pending[2]):
+                self._commit(*pending)
+            else:
+                self.truncated = f"after {len(self._entries)} responses (last record cut off)"
+
+    def _complete(self, entry: _Entry, response: ArchivedResponse | None) -> bool:
+        """Whether the last record's payload is as long as its HTTP Content-Length says."""
+        response = response or self._read(entry)
+        if response is None:
+            return False
+        declared = next((v for k, v in response.raw_headers if k.lower() == "content-length"), None)
+        return (
+            declared is None
+            or not declared.strip().isdigit()
+            or len(response.body) >= int(declared)
+        )
+
+    def _commit(self, key: str, entry: _Entry, response: ArchivedResponse | None) -> None:
+        if key not in self._entries:
+            self._order.append(key)
+        self._entries[key] = entry  # the latest capture wins
+        if self._memory is not None and response is not None:
+            self._memory[key] = response
 
     truncated: str | None = None
 
-    def _add(self, record: Any, offset: int) -> None:
+    def _entry(
+        self, record: Any, offset: int
+    ) -> tuple[str, _Entry, ArchivedResponse | None] | None:
         if record.rec_type not in ("response", "revisit"):
-            return
+            return None
         uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
         if not uri.startswith(("http://", "https://")):
-            return
+            return None
         http = record.http_headers
         if http is None:
-            return
+            return None
         status = int((http.get_statuscode() or "0")[:3] or 0)
         revisit_of = None
         if record.rec_type == "revisit":
@@ -173,12 +208,10 @@ class WarcArchive:
             content_type=http.get_header("Content-Type") or "",
             revisit_of=revisit_of,
         )
-        key = url_key(uri)
-        if key not in self._entries:
-            self._order.append(key)
-        self._entries[key] = entry  # the latest capture wins
+        response = None
         if self._memory is not None and record.rec_type == "response":
-            self._memory[key] = self._response(entry, record)
+            response = self._response(entry, record)
+        return url_key(uri), entry, response
 
     # -- lookups -------------------------------------------------------
     def __contains__(self, url: str) -> bool:
@@ -231,7 +264,8 @@ class WarcArchive:
             (k, v) for k, v in (http.headers if http else []) if k.lower() not in _DROP_HEADERS
         ]
         body = record.content_stream().read()
-        return ArchivedResponse(entry.url, entry.status, headers, body, entry.date)
+        raw = list(http.headers) if http else []
+        return ArchivedResponse(entry.url, entry.status, headers, body, entry.date, raw)
 
 
 # -- writing -------------------------------------------------------------

@@ -82,10 +82,26 @@ def register(subparsers: Any) -> None:
 
 def _check_archive(path: str) -> WarcArchive | None:
     try:
-        return WarcArchive(path)
+        archive = WarcArchive(path)
     except ArchiveError as exc:
         print(f"kammerwatch: error: {exc}", file=sys.stderr)
         return None
+    if archive.truncated:
+        print(f"kammerwatch: warning: {path}: truncated {archive.truncated}", file=sys.stderr)
+    return archive
+
+
+def _check_store(out: str, overrides: dict[str, str]) -> bool:
+    """Open (and create) the store before Scrapy starts: a bad file is one clear line."""
+    from pipelines.store import Store, StoreError
+
+    path = overrides.get("KW_DB_PATH") or str(Path(out) / "kammerwatch.db")
+    try:
+        Store(path).close()
+    except StoreError as exc:
+        print(f"kammerwatch: error: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def crawl(
@@ -240,6 +256,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.archive and _check_archive(args.archive) is None:
         return 2
     overrides = _settings_pairs(args.set)
+    if not _check_store(args.out, overrides):
+        return 2
 
     def work() -> int:
         stats = crawl(
@@ -269,6 +287,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _settings_pairs(args.set)
     archive = None if args.live else args.archive or str(sample_archive_path())
     if archive and _check_archive(archive) is None:
+        return 2
+    if not _check_store(args.out, overrides):
         return 2
     return _under_lock(args.out, lambda: _run(args, archive, overrides))
 

@@ -83,8 +83,8 @@ class WarcRecorderMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        if request.meta.get(REPLAYED):
-            return response
+        if request.meta.get(REPLAYED) or "download_stopped" in response.flags:
+            return response  # replayed, or stopped after the headers (not a whole response)
         if self.recorder is None:
             self.recorder = WarcRecorder(self.path)
         headers = [

@@ -97,6 +97,33 @@ def _statements(table: str) -> tuple[str, str]:
     return insert, update
 
 
+def _migrate(db: sqlite3.Connection) -> None:
+    for table, columns in MIGRATIONS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column, kind in columns.items():
+            if column not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    db.commit()
+
+
+def _remove_new(paths: list[Path], existed: list[bool]) -> None:
+    for path, was_there in zip(paths, existed, strict=True):
+        if not was_there:
+            path.unlink(missing_ok=True)
+
+
+def _missing_columns(db: sqlite3.Connection) -> str | None:
+    """The first table or column of the data contract the file lacks, or None."""
+    for table, cols in TABLES.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if not have:
+            return f"table {table}"
+        lacking = [c for c in cols if c not in have]
+        if lacking:
+            return f"column {table}.{lacking[0]}"
+    return None
+
+
 class StoreError(RuntimeError):
     """The store file cannot be used (not SQLite, corrupt, unwritable)."""
 
@@ -106,30 +133,33 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store")
+        db: sqlite3.Connection | None = None
+        side = [Path(f"{self.path}{suffix}") for suffix in ("-wal", "-shm")]
+        existed = [p.exists() for p in side]
         try:
             if readonly:
-                if not self.path.exists():
-                    raise StoreError(f"{self.path}: no such store")
-                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(SCHEMA)
-                self._migrate()
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                db = sqlite3.connect(self.path)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(SCHEMA)
+                _migrate(db)
+            db.row_factory = sqlite3.Row
+            missing = _missing_columns(db)
         except sqlite3.DatabaseError as exc:
+            if db is not None:
+                db.close()
+            _remove_new(side, existed)  # a failed open leaves no -wal/-shm files behind
             raise StoreError(f"{self.path}: not a usable Kammerwatch store ({exc})") from exc
-
-    def _migrate(self) -> None:
-        for table, columns in MIGRATIONS.items():
-            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
-            for column, kind in columns.items():
-                if column not in have:
-                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        self.db.commit()
+        if missing:
+            db.close()
+            _remove_new(side, existed)
+            raise StoreError(f"{self.path}: not a Kammerwatch store (no {missing})")
+        self.db = db
 
     def __enter__(self) -> Self:
         return self

@@ -213,15 +213,6 @@ def test_truncated_archive_keeps_what_is_readable(truncated_crawl: TruncatedRun)
     assert all(UMLAUT_SENTENCE in a["text"] for a in full)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawler/archive.py indexes the cut-off last record and replays its partial body "
-    "(an article with an empty title is stored), and WarcArchive.truncated is reported "
-    "nowhere. Fix: drop a record whose payload ends early (compare Content-Length with what "
-    "was read, or read it once while indexing); crawler/commands.py _check_archive prints "
-    "'kammerwatch: warning: FILE: truncated after N records (reason)'; the spider sets "
-    "kw/archive/truncated.",
-)
 def test_truncated_archive_is_reported(truncated_crawl: TruncatedRun) -> None:
     archive, out, proc = truncated_crawl
     titles = sorted(a["title"] for a in read_jsonl(out / "articles.jsonl"))
@@ -266,12 +257,6 @@ def test_export_of_an_unreadable_store(tmp_path: Path, kind: str) -> None:
         assert after == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/store.py Store(readonly=True) leaves the connection open when the check "
-    "fails, so SQLite's -wal/-shm files of a WAL store stay behind. Fix: close self.db "
-    "before raising StoreError.",
-)
 def test_failed_export_leaves_no_side_files(tmp_path: Path) -> None:
     _malformed_store(tmp_path / "kammerwatch.db")
     proc = run_cli("export", "--out", str(tmp_path))
@@ -291,12 +276,6 @@ def _old_schema(path: Path) -> None:
     db.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQLite files without the Kammerwatch tables/columns pass Store(readonly=True) and "
-    "export ends in an sqlite3.OperationalError traceback. Fix: Store checks its tables and "
-    "columns (PRAGMA table_info) and raises StoreError; cmd_export also catches sqlite3.Error.",
-)
 @pytest.mark.parametrize("make", [_foreign_db, _old_schema], ids=["foreign", "old-schema"])
 def test_export_of_a_foreign_sqlite_file(tmp_path: Path, make: Callable[[Path], None]) -> None:
     make(tmp_path / "kammerwatch.db")
@@ -316,12 +295,6 @@ def test_export_of_a_store_without_read_permission(tmp_path: Path) -> None:
     assert one_line(proc.stderr).startswith(f"kammerwatch: error: {db}: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawler/commands.py starts Scrapy on an unreadable store: StorePipeline.open_spider "
-    "raises inside Scrapy (tracebacks, then more from signal handlers). Fix: open and close "
-    "Store(db_path) in commands.crawl before CrawlerProcess; print StoreError on one line, exit 2.",
-)
 def test_run_on_an_unreadable_store(tmp_path: Path) -> None:
     db = tmp_path / "kammerwatch.db"
     db.write_bytes(b"kein SQLite" * 500)

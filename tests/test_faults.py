@@ -151,11 +151,6 @@ def test_final_failures_are_counted_by_kind(transient: TransientRun) -> None:
     assert "connection_refused=1" in result.stdout  # the printed summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawler/spiders/base.py on_error also counts kw/errors/<ExceptionClass> "
-    "(DownloadFailedError, HttpError, …): every failure is counted twice under two names",
-)
 def test_run_report_errors_use_only_the_kind_vocabulary(
     transient: TransientRun,
 ) -> None:

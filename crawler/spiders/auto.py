@@ -36,6 +36,11 @@ class AutoSpider(ArticleSpider):
         return spider
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:
+        if self.archive_obj is not None and self.archive_obj.truncated:
+            self.inc("kw/archive/truncated")
+            self.logger.warning(
+                "archive %s truncated %s", self.archive_path, self.archive_obj.truncated
+            )
         if self.archive_obj is not None and not self.start_urls_list:
             self.start_urls_list = self.archive_obj.documents()
             self.logger.info(

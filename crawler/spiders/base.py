@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 from crawler.dates import now_iso
 from crawler.items import Comment, Thread
 from crawler.middlewares import FETCHED_AT
+from crawler.middlewares_safety import RefusedRequest, error_kind
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import (
@@ -118,7 +119,10 @@ class ArticleSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
-        self.inc(f"kw/errors/{failure.type.__name__ if failure.type else 'unknown'}")
+        # ErrorCounterMiddleware has counted download errors already (kw_error_kind)
+        counted = request is not None and request.meta.get("kw_error_kind")
+        if not counted and not isinstance(failure.value, RefusedRequest):
+            self.inc(f"kw/errors/{error_kind(failure)}")
         self.logger.warning(
             "failed %s: %s", getattr(request, "url", "?"), failure.getErrorMessage()
         )

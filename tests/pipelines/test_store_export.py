@@ -186,3 +186,9 @@ def test_old_store_files_are_migrated(tmp_path: Path) -> None:
     with Store(tmp_path / "kw.db") as store:
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(comments)")}
     assert {"content_hash", "deleted_at"} <= columns
+
+
+def test_exports_are_readable_by_others(tmp_path: Path) -> None:
+    with atomic_write(tmp_path / "x.csv") as handle:
+        handle.write("a")
+    assert (tmp_path / "x.csv").stat().st_mode & 0o044 == 0o044
