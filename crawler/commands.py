@@ -114,11 +114,33 @@ def crawl(
     overrides: dict[str, str] | None = None,
     resume: bool = False,
 ) -> dict[str, Any]:
-    """Run one crawl in this process; returns the Scrapy stats.
+    """Run one crawl in this process; returns the Scrapy stats."""
+    kwargs: dict[str, Any] = {"urls": urls}
+    if archive:
+        kwargs["archive"] = archive
+        spider = "auto"
+    return crawl_many(
+        [(spider, kwargs)],
+        out,
+        record_warc=record_warc and not archive,
+        overrides=overrides,
+        resume=resume,
+    )
 
-    The request queue lives in ``<out>/job`` (Scrapy's JOBDIR) while the crawl
-    runs, so a killed crawl can go on with ``resume=True``; a fresh crawl
-    starts with an empty queue, and a finished one removes it.
+
+def crawl_many(
+    specs: list[tuple[str, dict[str, Any]]],
+    out: str,
+    *,
+    record_warc: bool = True,
+    overrides: dict[str, str] | None = None,
+    resume: bool = False,
+) -> dict[str, Any]:
+    """Run several spiders side by side in this process; returns their summed stats.
+
+    Each spider's request queue lives in ``<out>/job/<spider>`` (Scrapy's
+    JOBDIR) while it runs, so a killed crawl can go on with ``resume=True``;
+    a fresh crawl starts with empty queues, and a finished one removes them.
     """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
@@ -126,27 +148,42 @@ def crawl(
 
     settings = get_project_settings()
     settings.set("KW_OUT_DIR", out, priority="cmdline")
-    settings.set("KW_WARC_RECORD", record_warc and not archive, priority="cmdline")
+    settings.set("KW_WARC_RECORD", record_warc, priority="cmdline")
+    settings.set("KW_RESUME", resume, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     Path(out).mkdir(parents=True, exist_ok=True)
-    jobdir = Path(out) / "job"
-    if not resume and jobdir.exists():
-        shutil.rmtree(jobdir)
-    settings.set("JOBDIR", str(jobdir), priority="cmdline")
-    settings.set("KW_RESUME", resume, priority="cmdline")
+    jobs = Path(out) / "job"
+    if not resume and jobs.exists():
+        shutil.rmtree(jobs)
     process = CrawlerProcess(settings)
-    kwargs: dict[str, Any] = {"urls": urls}
-    if archive:
-        kwargs["archive"] = archive
-        spider = "auto"
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **kwargs)
+    crawlers = []
+    for name, kwargs in specs:
+        crawler = process.create_crawler(name)
+        crawler.settings.set("JOBDIR", str(jobs / name), priority="cmdline")  # its own copy
+        process.crawl(crawler, **kwargs)
+        crawlers.append(crawler)
     process.start()
-    stats: dict[str, Any] = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    stats = merge_stats([dict(c.stats.get_stats()) if c.stats else {} for c in crawlers])
     if stats.get("finish_reason") == "finished":
-        shutil.rmtree(jobdir, ignore_errors=True)
+        shutil.rmtree(jobs, ignore_errors=True)
     return stats
+
+
+def merge_stats(all_stats: list[dict[str, Any]]) -> dict[str, Any]:
+    """Numbers summed, everything else from the first crawl; finished only if all did."""
+    if len(all_stats) == 1:
+        return all_stats[0]
+    merged: dict[str, Any] = {}
+    for stats in all_stats:
+        for key, value in stats.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                merged[key] = merged.get(key, 0) + value
+            else:
+                merged.setdefault(key, value)
+    reasons = {stats.get("finish_reason") for stats in all_stats}
+    merged["finish_reason"] = "finished" if reasons == {"finished"} else ",".join(map(str, reasons))
+    return merged
 
 
 def summarise(stats: dict[str, Any]) -> str:
@@ -293,11 +330,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _under_lock(args.out, lambda: _run(args, archive, overrides))
 
 
+def live_specs() -> list[tuple[str, dict[str, Any]]]:
+    """What ``run --live`` crawls: the registry's feeds and sitemaps (relevant items
+    only), the chambers' own sites (availability and notices), and any seeds."""
+    from crawler.sources import seed_urls
+
+    specs: list[tuple[str, dict[str, Any]]] = [("discover", {}), ("chambers", {})]
+    seeds = seed_urls()
+    if seeds:
+        specs.append(("auto", {"urls": seeds}))
+    return specs
+
+
 def _run(args: argparse.Namespace, archive: str | None, overrides: dict[str, str]) -> int:
     if archive is None:
-        from crawler.sources import seed_urls
-
-        stats = crawl(seed_urls(), args.out, overrides=overrides, resume=args.resume)
+        stats = crawl_many(
+            live_specs(), args.out, overrides=overrides, resume=args.resume, record_warc=True
+        )
     else:
         stats = crawl([], args.out, archive=archive, overrides=overrides, resume=args.resume)
     print(summarise(stats))

@@ -1,7 +1,7 @@
 """``scrapy crawl discover``: read the registered sources' feeds and sitemaps and
 follow only the items about the incident.
 
-Feeds and sitemaps come from ``crawler/data/discovery.json`` (verified URLs;
+Feeds and sitemaps come from the source registry ``crawler/data/sources.json`` (verified URLs;
 ``-a unverified=1`` adds the unchecked ones, ``-a sources=heise.de,golem.de``
 restricts the sources) or from ``-a feeds=U1,U2`` (tests, one-off runs).  Every
 feed entry is scored by :mod:`crawler.relevance` (title, summary, keywords,
@@ -26,7 +26,8 @@ from scrapy.http import Response
 
 from crawler.parsers.common import strip_fragment
 from crawler.parsers.feeds import MAX_ENTRIES, FeedError, parse_feed
-from crawler.relevance import date_of, discovery_data, load_config, score_entry
+from crawler.relevance import date_of, load_config, score_entry
+from crawler.sources import registry_entries
 from crawler.spiders.base import ArticleSpider, split_names, split_urls
 
 DEPTH = "kw_feed_depth"
@@ -35,8 +36,8 @@ DEPTH = "kw_feed_depth"
 def registered_feeds(sources: list[str] | None = None, *, unverified: bool = False) -> list[str]:
     """Feed and sitemap URLs of the registered sources (all, or those named)."""
     urls: list[str] = []
-    for name, entry in discovery_data()["sources"].items():
-        if sources and name not in sources:
+    for entry in registry_entries():
+        if sources and entry["name"] not in sources:
             continue
         for item in [*entry.get("feeds", []), *entry.get("sitemaps", [])]:
             if (item.get("verified") or unverified) and item["url"] not in urls:

@@ -26,7 +26,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipelines.nlp.extensions import doc_state
 from pipelines.nlp.language import SUPPORTED, get_nlp
+from pipelines.nlp.tokens import TokenView, get_view
 
 REQUIRED = ("id", "kind", "url", "text")
 BATCH_SIZE = 64
@@ -77,7 +79,9 @@ def guess_language(text: str) -> str:
 def make_doc(nlp: Language, record: dict[str, Any]) -> Doc:
     """Tokenise ``record["text"]`` and attach the record's metadata (``doc._.kw_meta``)."""
     doc = nlp.make_doc(record["text"])
-    doc._.kw_meta = {k: record.get(k) for k in ("id", "kind", "url", "published", "language")}
+    doc_state(doc).kw_meta = {
+        k: record.get(k) for k in ("id", "kind", "url", "published", "language", "text")
+    }
     return doc
 
 
@@ -105,23 +109,21 @@ def extract_records(
             yield res
 
 
-def _span(doc: Doc, text: str, start: int, end: int) -> dict[str, Any]:
-    a = doc[start].idx
-    last = doc[end - 1]
-    b = last.idx + len(last)
-    return {"text": text[a:b], "start": a, "end": b}
+def _span(view: TokenView, start: int, end: int) -> dict[str, Any]:
+    a, b = view.char_span(start, end)
+    return {"text": view.text[a:b], "start": a, "end": b}
 
 
 def doc_to_facts(doc: Doc) -> dict[str, Any]:
     """The facts dict (see module docstring) of a processed Doc."""
-    meta = doc._.kw_meta or {}
-    text = doc.text  # built on every access: take it once
-    status: dict[str, str] = doc._.kw_chamber_status or {}
+    meta = doc_state(doc).kw_meta or {}
+    view = get_view(doc)
+    status: dict[str, str] = doc_state(doc).kw_chamber_status or {}
     chambers: dict[str, list[dict[str, Any]]] = {}
-    for m in doc._.kw_chamber_mentions or ():
+    for m in doc_state(doc).kw_chamber_mentions or ():
         for cid in m.ids:
-            chambers.setdefault(cid, []).append(_span(doc, text, m.start, m.end))
-    for claim in doc._.kw_claims or ():
+            chambers.setdefault(cid, []).append(_span(view, m.start, m.end))
+    for claim in doc_state(doc).kw_claims or ():
         for cid in claim.chambers:
             chambers.setdefault(cid, [])
     chamber_list = [
@@ -129,7 +131,7 @@ def doc_to_facts(doc: Doc) -> dict[str, Any]:
         for cid, spans in sorted(chambers.items())
     ]
     dates = []
-    for d in doc._.kw_dates or ():
+    for d in doc_state(doc).kw_dates or ():
         item = {
             "value": d.value,
             "precision": d.precision,
@@ -142,10 +144,10 @@ def doc_to_facts(doc: Doc) -> dict[str, Any]:
             item["flags"] = list(d.flags)
         dates.append(item)
     claims = []
-    for c in doc._.kw_claims or ():
+    for c in doc_state(doc).kw_claims or ():
         if c.incident != "this":
             continue
-        evidence = _span(doc, text, c.sent_start, c.sent_end)
+        evidence = _span(view, c.sent_start, c.sent_end)
         stripped = evidence["text"].rstrip()
         evidence["text"], evidence["end"] = stripped, evidence["start"] + len(stripped)
         claims.append(
@@ -160,16 +162,16 @@ def doc_to_facts(doc: Doc) -> dict[str, Any]:
             }
         )
     orgs: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for o in doc._.kw_orgs or ():
-        orgs.setdefault((o.name, o.type), []).append(_span(doc, text, o.start, o.end))
+    for o in doc_state(doc).kw_orgs or ():
+        orgs.setdefault((o.name, o.type), []).append(_span(view, o.start, o.end))
     people = [
         {
             "name": p.name,
             "role": p.role,
             "affiliation": p.affiliation,
-            "mentions": [_span(doc, text, s, e) for s, e in p.mentions],
+            "mentions": [_span(view, s, e) for s, e in p.mentions],
         }
-        for p in doc._.kw_people or ()
+        for p in doc_state(doc).kw_people or ()
     ]
     return {
         "doc_id": meta.get("id"),

@@ -1,7 +1,8 @@
 """Build the spaCy pipeline from ``config.cfg``, once per process and language.
 
-``get_nlp("de")`` returns spacy.blank("de") + sentencizer + lookup lemmatizer
-(spacy-lookups-data) + the kw_* components; ``get_nlp("en")`` the same for
+``get_nlp("de")`` returns spacy.blank("de") + kw_sentences (spaCy's punctuation
+sentencizer rule and line breaks) + lookup lemmatizer (spacy-lookups-data, cached)
++ the kw_* components; ``get_nlp("en")`` the same for
 English.  When a trained German pipeline (de_core_news_lg/md/sm) is importable
 its NER is added as ``ner`` before the kw_* components; it only adds ``doc.ents``
 that the organisation/people components may use, the rules stand alone.

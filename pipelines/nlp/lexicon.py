@@ -19,17 +19,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from pipelines.nlp.extensions import doc_state
 
 EMPTY: frozenset[str] = frozenset()
 # labels a hyphen compound inherits from its parts ("Cyber-Angriff", "E-Mail-Server");
 # not AVAIL or NEG: "Online-Portal" says nothing about being online
 COMPOUND_LABELS = frozenset(
-    {"ATTACK", "OUTAGE", "WEBSITE", "SERVICE", "DATA", "BREACH", "AUTHORITY", "ANCHOR"}
-)
+    {"ATTACK", "OUTAGE", "WEBSITE", "SERVICE", "DATA", "BREACH", "AUTHORITY", "ANCHOR",
+     "EMAIL"}
+)  # fmt: skip
+
+# labels of multi-word hedges, and the claim cues their words lose
+HEDGE_PHRASE_LABELS = frozenset({"UNC", "NOT_RULED_OUT", "OPEN"})
+HEDGED_AWAY = frozenset({"OUTAGE", "AVAIL", "CRIME_REPORT", "INVESTIGATE", "NEG"})
 
 
 @dataclass
@@ -108,7 +115,11 @@ class CueLexicon:
         """Cue labels for every token of ``doc``."""
         cache = self._cache
         strings = self.vocab.strings
-        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        view = doc_state(doc).kw_view
+        if view is not None:
+            lowers = view.lower_ids
+        else:
+            lowers = doc.to_array(LOWER).tolist() if len(doc) else []
         out: list[frozenset[str]] = []
         append = out.append
         for h in lowers:
@@ -117,20 +128,28 @@ class CueLexicon:
                 got = self.word_labels(strings[h])
                 cache[h] = got
             append(got)
-        if self.lemmas:
-            for i, tok in enumerate(doc):
-                extra = self.lemmas.get(tok.lemma_.lower())
+        if self.lemmas and lowers:
+            for i, h in enumerate(doc.to_array(LEMMA).tolist()):
+                extra = self.lemmas.get(strings[h].lower()) if h else None
                 if extra:
                     out[i] = out[i] | extra
         bound = [False] * len(out)
         phrases: list[tuple[str, int, int]] = []
+        hedges: list[tuple[int, int]] = []
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             phrases.append((label, start, end))
+            if label in HEDGE_PHRASE_LABELS:
+                hedges.append((start, end))
             for i in range(start, end):
                 out[i] = out[i] | {label}
                 if label not in ("NEG",):
                     bound[i] = True
+        for start, end in hedges:
+            # "geht nicht davon aus", "Gegenstand der Ermittlungen": the words of a hedge
+            # are not also an outage ("geht nicht") or an investigation
+            for i in range(start, end):
+                out[i] = out[i] - HEDGED_AWAY
         return Labels(out, bound, phrases)
 
 

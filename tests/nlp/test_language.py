@@ -15,7 +15,7 @@ from pipelines.nlp.facts import guess_language, normalize_record
 
 def test_pipeline_components_from_config(nlp: Language) -> None:
     assert nlp.pipe_names == [
-        "kw_sentences", "sentencizer", "lemmatizer", "kw_cues", "kw_orgs", "kw_chambers",
+        "kw_sentences", "lemmatizer", "kw_cues", "kw_orgs", "kw_chambers",
         "kw_people", "kw_dates", "kw_claims",
     ]  # fmt: skip
     assert getattr(nlp.get_pipe("kw_claims"), "sarcasm", None) == "uncertain"

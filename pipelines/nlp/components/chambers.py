@@ -31,15 +31,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipelines.nlp.components.base import data_path
-from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.gazetteer import Gazetteer, Key, load_gazetteer
 from pipelines.nlp.model import ChamberMention
+from pipelines.nlp.tokens import get_view
 
 HWK, GENERIC, CONTEXT, OTHER = "hwk", "generic", "context", "other"
 PLURAL_WORDS = frozenset({"handwerkskammern", "kammern", "hwks", "hwk's", "hwk´s"})
@@ -54,11 +54,13 @@ CHAIN_CONNECTORS = frozenset(
     }
 )  # fmt: skip
 BACK_CONNECTORS = frozenset({",", "und", "sowie", "oder", "bzw.", "/", "&"})
+ELLIPSIS_CUES = frozenset({"ELLIPSIS_SENT", "NEG"})  # "Aachen auch.", "Köln noch nicht."
 STATUS_CUES = frozenset({"OUTAGE", "AVAIL", "RESTORED", "AFFECTED", "NOT_AFFECTED"})
 ARTICLES = frozenset({"der", "die", "das", "dem", "den", "des", "ein", "eine", "einer", "einem"})
 ARTICLE_OK_KINDS = frozenset({"region", "abbrev", "adjective"})
 _HWK_RX = re.compile(r"^(?:handwerks?kam+er(?:n|s)?|hwk(?:s|'s|´s)?)$")
-_CTX_RX = re.compile(r"^(?:handwerks?kam+er|hwk|kammer)")
+# words that make a sentence one about a chamber ("Kammersprecher", "die Geschäftsstellen in ...")
+_CTX_RX = re.compile(r"^(?:handwerks?kam+er|hwk|kammer|geschäftsstelle)")
 _OTHER_RX = re.compile(r"(?:kammer|kammern)$")
 
 
@@ -172,7 +174,8 @@ class ChamberRecognizer:
         if self.gaz is None:
             self.initialize()
         n = len(doc)
-        lowers = doc.to_array(LOWER).tolist() if n else []
+        view = get_view(doc)
+        lowers = view.lower_ids
         strings = self.nlp.vocab.strings
         words: list[str | None] = [None] * n
         keys: list[tuple[Key, int] | None] = [None] * n  # key and its end token
@@ -184,7 +187,8 @@ class ChamberRecognizer:
             if key is not None:
                 keys[i] = (key, i + 1)
         for _m, start, end in self.matcher(doc):
-            text = doc[start:end].text.lower()
+            a, b = view.char_span(start, end)
+            text = view.text[a:b].lower()
             key = self.key_of.get(text)
             current = keys[start]
             if key is not None and (current is None or current[1] < end):
@@ -192,7 +196,7 @@ class ChamberRecognizer:
                 for j in range(start + 1, end):
                     keys[j] = None
         blocked = [False] * n
-        for org in doc._.kw_orgs or ():
+        for org in doc_state(doc).kw_orgs or ():
             for j in range(org.start, min(org.end, n)):
                 blocked[j] = True
         used = [False] * n
@@ -222,16 +226,17 @@ class ChamberRecognizer:
                 state_mention = self._state(i, lowers, states, words)
                 if state_mention is not None:
                     mentions.append(state_mention)
+        texts = view.texts
         for i in range(n):
-            tok = doc[i]
-            if not used[i] and not blocked[i] and "." in tok.text and len(tok.text) > 5:
-                cid = self.gaz.domain(tok.lower_) if self.gaz else None
+            t = texts[i]
+            if "." in t and len(t) > 5 and not used[i] and not blocked[i]:
+                cid = self.gaz.domain(view.lowers[i]) if self.gaz else None
                 if cid:
                     mentions.append(ChamberMention((cid,), i, i + 1, "domain"))
                     used[i] = True
         mentions.extend(self._context(doc, lowers, words, keys, blocked, used))
         mentions.sort(key=lambda m: (m.start, m.end))
-        doc._.kw_chamber_mentions = mentions
+        doc_state(doc).kw_chamber_mentions = mentions
         return doc
 
     def _forward(
@@ -388,27 +393,37 @@ class ChamberRecognizer:
         ]
         if not candidates:
             return []
-        sent_starts = [s.start for s in doc.sents]
+        view = get_view(doc)
+        texts = view.texts
+        sent_starts = [s for s, _e in view.sents]
         chamber_sents = set()
         for j, w in enumerate(words):
             if w in (HWK, GENERIC, CONTEXT) and not blocked[j]:
                 chamber_sents.add(bisect.bisect_right(sent_starts, j) - 1)
-        meta = doc._.kw_meta or {}
+        meta = doc_state(doc).kw_meta or {}
         on_topic = bool(chamber_sents) or meta.get("kind") in self.comment_kinds
-        cues = doc._.kw_cues
+        cues = doc_state(doc).kw_cues
         status_sents = set()
         if on_topic and cues is not None:
             for j, labs in enumerate(cues.labels):
                 if labs & STATUS_CUES:
                     status_sents.add(bisect.bisect_right(sent_starts, j) - 1)
+        elliptic_sents = set()
+        if on_topic and cues is not None:
+            for k, (s, e) in enumerate(view.sents):
+                if e - s <= 8 and any(ELLIPSIS_CUES & cues.labels[i] for i in range(s, e)):
+                    elliptic_sents.add(k)
         out = []
         for j in candidates:
             si = bisect.bisect_right(sent_starts, j) - 1
             near = si in chamber_sents or si - 1 in chamber_sents
-            if not near and si not in status_sents:
+            # "Dortmund und Düsseldorf sind wieder da. Aachen und Köln noch nicht.": a short
+            # elliptical sentence right after a status sentence
+            elliptic = si in elliptic_sents and si - 1 in status_sents
+            if not near and si not in status_sents and not elliptic:
                 continue
             key, end = keys[j]  # type: ignore[misc]
-            if not doc[j].text[:1].isupper() and key.kind != "abbrev":
+            if not texts[j][:1].isupper() and key.kind != "abbrev":
                 continue
             prev = strings[lowers[j - 1]] if j > 0 else ""
             nxt = strings[lowers[end]] if end < len(lowers) else ""
@@ -416,7 +431,7 @@ class ChamberRecognizer:
                 continue
             if prev in ARTICLES and key.kind not in ARTICLE_OK_KINDS:
                 continue
-            if end < len(lowers) and doc[end].text.startswith("-"):
+            if end < len(lowers) and texts[end].startswith("-"):
                 continue
             out.append(ChamberMention(tuple(sorted(key.chambers)), j, end, "context"))
         return out

@@ -23,10 +23,13 @@ official speaker -> uncertain, "keine Hinweise auf" or a free negation ->
 negated, else asserted.  A clause without a claim cue passes its hedge or
 negation on to its neighbour (``Ob Daten abgeflossen sind, ist unklar``).
 
-Chambers: those named in the clause, else in the sentence, else (when the
-sentence names no organisation of its own) the previous sentence's, else the
-document's only chamber.  Sentences about another incident (Südwestfalen IT,
-Kommunen) and off-topic chatter yield no claims for this incident.
+Chambers: those named in the clause (or its subject cut off before it), ``[]``
+for a vague group, else the sentence's (with "die Kammer", "alle vier Kammern",
+"wir" resolved), else the previous sentence's or the document's only chamber;
+``attack`` keeps chambers only when a chamber is hit.  Sentences about another
+incident (Südwestfalen IT, Kommunen, an outage dated before 2024), off-topic
+chatter and articles about other incidents yield no claims for this incident.
+The rules are listed in docs/NLP.md and tested in tests/nlp/test_rules.py.
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from pipelines.nlp.extensions import register_extensions
-from pipelines.nlp.lexicon import Labels, orth_texts
+from pipelines.nlp.extensions import doc_state, register_extensions
+from pipelines.nlp.gazetteer import Gazetteer, load_gazetteer
+from pipelines.nlp.lexicon import Labels
 from pipelines.nlp.model import ChamberMention, Claim, OrgMention
+from pipelines.nlp.tokens import TokenView, get_view
 
 CLAIM_TYPES = (
     "attack",
@@ -54,6 +59,35 @@ CLAIM_TYPES = (
 SPLIT_TOKENS = frozenset({";", ":", "–", "—", "(", ")", "-"})
 THIS_ORG_TYPES = frozenset({"provider"})
 ELLIPSIS_CUES = frozenset({"ELLIPSIS"})
+# cue labels without which no clause of a sentence yields a claim or a status signal
+CLAIM_CUES = frozenset(
+    {"ATTACK", "OUTAGE", "SEP_FALL", "AVAIL", "RESTORED", "SERVICE", "CHANNEL", "BREACH", "DATA",
+     "AUTHORITY", "CRIME_REPORT", "NOT_AFFECTED", "AFFECTED", "EMAIL", "NOTIFY"}
+)  # fmt: skip
+RULE_OUT = ("ausschließ", "auszuschließ", "ausgeschlossen")
+SERVICE_HEADS = frozenset({"SERVICE", "EMAIL", "CHANNEL"})
+PLURAL_CHAMBER_WORDS = frozenset(
+    {"kammern", "handwerkskammern", "hwks", "chambers", "kammerseiten", "kammerwebseiten"}
+)
+FIRST_PERSON_PRONOUNS = frozenset({"wir", "uns", "we", "us"})
+ATTRIBUTIVE = frozenset({"betroffenen", "betroffene", "betroffener"})  # "die betroffenen Kammern"
+SOURCE_WORDS = frozenset({"laut", "zufolge", "angaben", "according", "sagte", "sagt", "teilte"})
+PRONOUNS = frozenset(
+    {"sie", "ihr", "ihre", "ihren", "ihrer", "ihrem", "ihres", "dort", "deren", "dessen", "it",
+     "its", "they", "their", "there", "ebenda"}
+)  # fmt: skip
+INDEFINITE = frozenset({"ein", "einem", "einer", "eines", "einen", "a", "an", "unbestätigten"})
+WHY_WORDS = frozenset({"warum", "wieso", "weshalb", "why"})
+KONJ_CLEAR = frozenset({"sei", "seien", "könne", "müsse", "dürfe", "wolle", "solle"})
+GROUP_NUMBERS = {
+    "beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8,
+}  # fmt: skip
+GROUP_DETERMINERS = frozenset(
+    {"die", "den", "der", "alle", "allen", "aller", "diese", "diesen", "dieser", "the", "all",
+     "these", "those", "bei", "beiden"}
+)  # fmt: skip
 BARE_CHAMBER_WORDS = frozenset({"kammer", "handwerkskammer", "hwk"})
 QUOTES = frozenset({'"', "„", "“", "”", "'", "‚", "‘"})
 
@@ -68,6 +102,16 @@ class Clause:
     free_neg: bool
     types: dict[str, bool]  # claim type -> the cue already implies negation
     presupposed_attack: bool = False  # only "dem Angriff" (a definite reference)
+    attack_on_chamber: bool = False  # a chamber is hit ("X ist vom Angriff betroffen", "auf X")
+    outage_ref: bool = False  # "von den Ausfällen ... nicht betroffen": the outage is elsewhere
+    vague: bool = False  # speaks of an unnamed group of chambers ("zahlreiche Kammern")
+    has_named: bool = False  # names a chamber
+    speculative: bool = False  # "könnten abgeflossen sein": a modal perfect, not reported speech
+    starts_contrast: bool = False  # begins with "nur"/"sondern" after a comma
+    starts_sub: bool = False  # begins with "dass"/"ob": a clause another one can govern
+    colon: bool = False  # follows a colon ("Betroffen sind: Aachen, Köln")
+    weak_channel: bool = False  # "per Mail" with nothing about a chamber or a service
+    neg_nicht: bool = False  # negated by "nicht" (not by "keiner schreibt")
 
     @property
     def has_claim(self) -> bool:
@@ -83,43 +127,51 @@ class ClaimExtractor:
         self.nlp = nlp
         self.sarcasm = sarcasm
         self.comment_kinds = frozenset(comment_kinds)
+        self._gaz: Gazetteer | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        cues: Labels | None = doc._.kw_cues
+        cues: Labels | None = doc_state(doc).kw_cues
         if cues is None or not len(doc):
-            doc._.kw_claims = []
+            doc_state(doc).kw_claims = []
             return doc
-        orgs: list[OrgMention] = doc._.kw_orgs or []
-        mentions: list[ChamberMention] = doc._.kw_chamber_mentions or []
-        speakers = doc._.kw_speakers or {}
-        meta = doc._.kw_meta or {}
+        orgs: list[OrgMention] = doc_state(doc).kw_orgs or []
+        mentions: list[ChamberMention] = doc_state(doc).kw_chamber_mentions or []
+        speakers = doc_state(doc).kw_speakers or {}
+        meta = doc_state(doc).kw_meta or {}
         is_comment = meta.get("kind") in self.comment_kinds
         labels = cues.labels
-        texts = orth_texts(doc)
-        org_at: dict[int, OrgMention] = {}
-        for org in orgs:
-            for i in range(org.start, org.end):
-                org_at[i] = org
-        date_spans = [(d.start, d.end) for d in doc._.kw_dates or ()]
+        view = get_view(doc)
+        texts = view.texts
+        date_spans = [(d.start, d.end) for d in doc_state(doc).kw_dates or ()]
         doc_chambers = sorted({cid for m in mentions for cid in m.ids if m.how != "state"})
         mention_starts = [m.start for m in mentions]
 
+        lowers = view.lowers
+        if not is_comment and self._elsewhere(lowers, labels, mentions, orgs):
+            doc_state(doc).kw_claims = []
+            doc_state(doc).kw_chamber_status = {}
+            return doc
+        issuer = self._issuer(meta)
+        topic = _topic(mentions)
+        doc_single = [issuer] if issuer else (doc_chambers if len(doc_chambers) == 1 else [])
         claims: list[Claim] = []
         signals: dict[str, set[str]] = {}
         prev_chambers: list[str] = []
         last_chambers: list[str] = []
+        prev_claims: list[Claim] = []
+        prev_speech = False
+        prev_group = False
+        person_starts = [a for p in doc_state(doc).kw_people or () for a, _b in p.mentions]
         prev_official = False
         prev_sarcastic = False
         prev_other = False
-        for sent in doc.sents:
-            s, e = sent.start, sent.end
-            sent_labels: set[str] = set()
-            for i in range(s, e):
-                sent_labels |= labels[i]
-            sent_orgs = {org_at[i].type for i in range(s, e) if i in org_at}
+        for s, e in view.sents:
+            sent_labels: set[str] = set().union(*labels[s:e])
+            words = set(lowers[s:e])
+            sent_orgs = {o.type for o in orgs if o.start < e and o.end > s}
             lo = bisect.bisect_left(mention_starts, s)
             hi = bisect.bisect_left(mention_starts, e)
-            sent_mentions = mentions[lo:hi]
+            sent_mentions = own_mentions = mentions[lo:hi]
             this_anchor = (
                 bool(sent_mentions) or bool(sent_orgs & THIS_ORG_TYPES) or "ANCHOR" in sent_labels
             )
@@ -128,40 +180,115 @@ class ClaimExtractor:
             )
             if not other and not this_anchor and "OTHER_INCIDENT_CUE" in sent_labels and prev_other:
                 other = True
+            if not other and self._earlier_fault(doc, view, s, e, sent_labels, sent_orgs):
+                other = True  # "Anfang Dezember 2023 eine Störung des Mailservers"
             sarcastic = is_comment and ("SARC" in sent_labels or _ironic_quotes(texts, s, e))
-            sarcastic = sarcastic or (is_comment and prev_sarcastic and len(sent) < 25)
+            sarcastic = sarcastic or (is_comment and prev_sarcastic and e - s < 25)
             offtopic = "OFFTOPIC" in sent_labels and not this_anchor
             speaker, attribution, official = speakers.get(s, (None, None, False))
             if speaker is None and attribution is None and prev_official:
                 official = True
             question = "?" in texts[max(s, e - 3) : e]
-            clauses = self._clauses(doc, texts, sent, cues, date_spans, mentions)
-            anaphor_at = self._bare_chamber_word(texts, s, e, sent_mentions)
-            if anaphor_at >= 0 and last_chambers:
-                extra = [m for m in _as_mentions(last_chambers, anaphor_at) if m.ids[0] not in
-                         {c for sm in sent_mentions for c in sm.ids}]  # fmt: skip
-                sent_mentions = sent_mentions + extra
-            self._spread_modality(clauses)
-            if not other and not offtopic:
+            if question and _first_word(lowers, s, e) in WHY_WORDS:
+                question = False  # "Warum schreibt keiner, dass X betroffen ist?" presupposes it
+            if "KONJ" in sent_labels and is_comment and KONJ_CLEAR.isdisjoint(words):
+                # "arbeite da", "habe angerufen": first person in a comment, not reported speech
+                sent_labels = sent_labels - {"KONJ"}
+                cues = _without(cues, s, e, "KONJ")
+            claimable = not CLAIM_CUES.isdisjoint(sent_labels)
+            named_ids = {c for sm in sent_mentions for c in sm.ids}
+            extra_ids: list[str] = []
+            anaphor_at = -1
+            if not BARE_CHAMBER_WORDS.isdisjoint(words):
+                anaphor_at = self._bare_chamber_word(lowers, s, e, sent_mentions)
+            if anaphor_at >= 0:
+                # "die Kammer": the chamber named last, or the one the text is about
+                extra_ids = last_chambers if len(last_chambers) == 1 or not topic else [topic]
+            plural = not PLURAL_CHAMBER_WORDS.isdisjoint(words)
+            group_at, group = _numbered_group(lowers, s, e, mentions) if plural else (-1, [])
+            if group:
+                anaphor_at, extra_ids = group_at, group  # "bei allen vier Kammern"
+            if anaphor_at >= 0 and extra_ids:
+                sent_mentions = sent_mentions + [
+                    m for m in _as_mentions(extra_ids, anaphor_at) if m.ids[0] not in named_ids
+                ]
+            vague = (
+                self._vague_groups(lowers, labels, s, e, sent_mentions, group_at)
+                if plural
+                else set()
+            )
+            if not sent_mentions and issuer:
+                fallback = [issuer]  # a chamber's own notice: "wir", agentless statements
+            elif not sent_mentions and topic and not FIRST_PERSON_PRONOUNS.isdisjoint(words):
+                fallback = [topic]  # "Das trifft uns", said by the chamber the text is about
+            else:
+                # the chambers of the sentence before (a paragraph stays on its subject),
+                # else the only chamber of the text
+                fallback = prev_chambers or (doc_chambers if len(doc_chambers) == 1 else [])
+            new: list[Claim] = []
+            if claimable and not other and not offtopic:
+                # a named source makes Konjunktiv I and "soll" reported speech, not a hedge
+                sourced = (
+                    official
+                    or speaker is not None
+                    or attribution is not None
+                    or prev_speech
+                    or (not SOURCE_WORDS.isdisjoint(words) and _named_source(lowers, s, e))
+                )
+                clauses = self._clauses(view, s, e, cues, date_spans, own_mentions, vague)
+                self._spread_modality(clauses)
                 new = self._sentence_claims(
-                    doc, sent, clauses, sent_mentions, prev_chambers, doc_chambers, sent_orgs,
-                    question=question, sarcastic=sarcastic, official=official,
+                    view, s, e, clauses, sent_mentions, fallback, doc_single, sent_orgs, labels,
+                    question=question, sarcastic=sarcastic, official=sourced,
                     sent_labels=sent_labels,
                 )  # fmt: skip
-                for claim in new:
-                    claim.speaker, claim.attribution = speaker, attribution
-                    claim.date = self._date(doc, s, e)
-                claims.extend(new)
                 if not sarcastic:
                     self._status_signals(
-                        doc,
+                        view,
                         clauses,
                         sent_mentions,
                         new,
                         signals,
                         question=question,
-                        official=official,
+                        official=sourced,
                     )
+            elif not claimable and not other and not offtopic and not sarcastic:
+                # "Aachen und Köln noch nicht.", "Und in Koblenz wohl auch."
+                new = self._ellipsis(
+                    lowers, cues, s, e, sent_mentions, prev_claims, question, signals
+                )
+            if not new and prev_group and not other and not question and not sarcastic:
+                named_here = sorted({c for m in sent_mentions if m.how != "anaphor" for c in m.ids})
+                if len(named_here) >= 2:
+                    # "Die Liste der betroffenen Kammern ist lang. Genannt wurden A, B und C."
+                    new = [Claim("outage", "asserted", named_here, s, e)]
+                    for cid in named_here:
+                        signals.setdefault(cid, set()).add("affected")
+            for claim in new:
+                claim.speaker, claim.attribution = speaker, attribution
+                claim.date = self._date(doc, view, s, e)
+            claims.extend(new)
+            if (
+                not claimable
+                and prev_claims
+                and not sent_mentions
+                and e - s <= 8
+                and {"UNC", "OPEN"} & sent_labels
+            ):
+                # "Keine Ahnung, ob das stimmt.", "Ohne Gewähr.": the previous claims are hedged
+                for claim in prev_claims:
+                    if claim.polarity == "asserted":
+                        claim.polarity = "uncertain"
+            prev_claims = new
+            prev_group = (
+                not sent_mentions
+                and plural
+                and not ATTRIBUTIVE.isdisjoint(words)
+                and _affected_group(lowers, s, e)
+            )
+            prev_speech = "SPEECH" in sent_labels and bool(
+                sent_orgs or any(s <= a < e for a in person_starts)
+            )
             for m in sent_mentions:
                 for cid in m.ids:
                     signals.setdefault(cid, set())
@@ -173,9 +300,9 @@ class ClaimExtractor:
             elif sent_orgs & THIS_ORG_TYPES:
                 prev_chambers = []
             prev_official = official and (speaker is not None or prev_official)
-            prev_sarcastic = sarcastic and "SARC" in sent_labels and len(sent) <= 4
+            prev_sarcastic = sarcastic and "SARC" in sent_labels and e - s <= 4
             prev_other = other
-        doc._.kw_claims = claims
+        doc_state(doc).kw_claims = claims
         status: dict[str, str] = {}
         for cid, sig in signals.items():
             if "affected" in sig:
@@ -184,13 +311,119 @@ class ClaimExtractor:
                 status[cid] = "not_affected"
             else:
                 status[cid] = "mentioned"
-        doc._.kw_chamber_status = status
+        doc_state(doc).kw_chamber_status = status
         return doc
+
+    # -- references ------------------------------------------------------------------------
+    @staticmethod
+    def _elsewhere(
+        lowers: list[str],
+        labels: list[frozenset[str]],
+        mentions: list[ChamberMention],
+        orgs: list[OrgMention],
+    ) -> bool:
+        """An article about something else: no Handwerkskammer, no provider, but another
+        incident, another kind of chamber or another victim (hospital, municipality) named."""
+        if mentions or any(o.type in THIS_ORG_TYPES for o in orgs):
+            return False
+        if any(w.startswith(("handwerkskammer", "hwk")) for w in lowers):
+            return False
+        if any(o.type in ("other_incident", "other_chamber") for o in orgs):
+            return True
+        return any("OTHER_INCIDENT_CUE" in lab for lab in labels) and not any(
+            "ANCHOR" in lab for lab in labels
+        )
+
+    def _issuer(self, meta: dict[str, object]) -> str | None:
+        """The chamber whose own website published the document (``www.hwk-aachen.de``)."""
+        url = meta.get("url")
+        if not isinstance(url, str) or "." not in url:
+            return None
+        if self._gaz is None:
+            self._gaz = load_gazetteer()
+        return self._gaz.domain(url.lower())
+
+    @staticmethod
+    def _vague_groups(
+        lowers: list[str],
+        labels: list[frozenset[str]],
+        s: int,
+        e: int,
+        sent_mentions: list[ChamberMention],
+        group_at: int,
+    ) -> set[int]:
+        """Plural chamber words that name no chamber ("zahlreiche Kammern", "Dutzende HWKs")."""
+        out: set[int] = set()
+        for i in range(s, e):
+            if lowers[i] not in PLURAL_CHAMBER_WORDS or i == group_at:
+                continue
+            if any(
+                m.how != "anaphor" and m.start <= i + 4 and m.end >= i - 1 for m in sent_mentions
+            ):
+                continue  # "die Kammern in Aachen und Köln", "alle sechs bayerischen Kammern"
+            out.add(i)
+        return out
+
+    def _ellipsis(
+        self,
+        lowers: list[str],
+        cues: Labels,
+        s: int,
+        e: int,
+        sent_mentions: list[ChamberMention],
+        prev_claims: list[Claim],
+        question: bool,
+        signals: dict[str, set[str]],
+    ) -> list[Claim]:
+        """A short sentence naming chambers without a predicate repeats the previous claims."""
+        named = [m for m in sent_mentions if m.how != "anaphor"]
+        if not named or e - s > 12 or not prev_claims:
+            return []
+        labels, bound = cues.labels, cues.bound
+        in_names = {i for m in named for i in range(m.start, m.end)}
+        words = [i for i in range(s, e) if i not in in_names and lowers[i][:1].isalnum()]
+        if len(words) > 5:
+            return []  # a sentence of its own ("Die Kammer in X wollte sich nicht äußern")
+        sent_labels: set[str] = set().union(*labels[s:e])
+        negated = any("NEG" in labels[i] and not bound[i] for i in range(s, e))
+        if not negated and "ELLIPSIS_SENT" not in sent_labels:
+            return []
+        ids = sorted({cid for m in named for cid in m.ids})
+        hedged = bool({"UNC", "REPORTED"} & sent_labels)
+        out: list[Claim] = []
+        for prev in prev_claims:
+            if not prev.chambers or prev.type == "attack":
+                continue
+            pol = prev.polarity
+            if negated:
+                pol = _negate(pol)
+            if question or hedged:
+                pol = "uncertain"
+            out.append(Claim(prev.type, pol, ids, s, e))
+            status_pol = "asserted" if hedged and not question and pol == "uncertain" else pol
+            sig = _signal({prev.type: False}, status_pol)
+            for cid in ids:
+                if sig:
+                    signals.setdefault(cid, set()).add(sig)
+        return out
+
+    @staticmethod
+    def _earlier_fault(
+        doc: Doc, view: TokenView, s: int, e: int, sent_labels: set[str], sent_orgs: set[str]
+    ) -> bool:
+        """An outage dated before the incident (2023 and earlier) is another incident."""
+        if "OUTAGE" not in sent_labels or sent_orgs & THIS_ORG_TYPES or "ATTACK" in sent_labels:
+            return False
+        a, b = view.char_span(s, e)
+        return any(
+            a <= d.start < b and d.value and d.value[:4].isdigit() and d.value[:4] < "2024"
+            for d in doc_state(doc).kw_dates or ()
+        )
 
     # -- chamber status --------------------------------------------------------------------
     def _status_signals(
         self,
-        doc: Doc,
+        view: TokenView,
         clauses: list[Clause],
         sent_mentions: list[ChamberMention],
         claims: list[Claim],
@@ -215,8 +448,7 @@ class ClaimExtractor:
                 sig = _flip(sent_sig)  # "..., Münster nicht."
             elif sig is None:
                 sig = sent_sig
-            before = " ".join(t.lower_ for t in doc[max(0, m.start - 5) : m.start])
-            if any(c in before for c in ("anders als", "im gegensatz zu", "außer", "bis auf")):
+            if _contrasted(view, m.start):
                 sig = _flip(sent_sig if sig is None else sig)
             for cid in m.ids:
                 named.add(cid)
@@ -230,11 +462,15 @@ class ClaimExtractor:
 
     @staticmethod
     def _bare_chamber_word(
-        texts: list[str], s: int, e: int, sent_mentions: list[ChamberMention]
+        lowers: list[str], s: int, e: int, sent_mentions: list[ChamberMention]
     ) -> int:
         """Where the sentence says "die Kammer"/"die HWK" without naming one (else -1)."""
+        if BARE_CHAMBER_WORDS.isdisjoint(lowers[s:e]):
+            return -1
         for i in range(s, e):
-            if texts[i].lower() in BARE_CHAMBER_WORDS and not any(
+            if i > s and lowers[i - 1].startswith("dortig"):
+                continue  # "die dortige Kammer": the place named in the sentence
+            if lowers[i] in BARE_CHAMBER_WORDS and not any(
                 i - 2 <= m.start <= i + 4 for m in sent_mentions
             ):
                 return i
@@ -243,65 +479,132 @@ class ClaimExtractor:
     # -- clauses ------------------------------------------------------------------------
     def _clauses(
         self,
-        doc: Doc,
-        texts: list[str],
-        sent: Span,
+        view: TokenView,
+        sent_start: int,
+        sent_end: int,
         cues: Labels,
         date_spans: list[tuple[int, int]],
         mentions: list[ChamberMention],
+        vague: set[int],
     ) -> list[Clause]:
         labels = cues.labels
+        texts = view.texts
         protected: set[int] = set()
-        for m in mentions:
-            if sent.start <= m.start < sent.end:
-                protected.update(range(m.start, m.end + 1))
-        cuts = [sent.start]
-        for i in range(sent.start + 1, sent.end - 1):
+        named: set[int] = set()
+        for m in mentions:  # the sentence's own mentions
+            protected.update(range(m.start, m.end + 1))
+            named.update(range(m.start, max(m.end, m.start + 1)))
+        cuts = [sent_start]
+        for i in range(sent_start + 1, sent_end - 1):
             text = texts[i]
             if text in SPLIT_TOKENS:
                 cuts.append(i)
             elif text == ",":
                 if i - 1 in protected and i + 1 in protected:
                     continue
-                ch = doc[i].idx
-                if any(a <= ch < b for a, b in date_spans):
-                    continue
+                if date_spans:
+                    ch = view.idx[i]
+                    if any(a <= ch < b for a, b in date_spans):
+                        continue  # "Montag, 8. Januar"
                 cuts.append(i)
-            elif "CLAUSE_BREAK" in labels[i] and i - 1 > cuts[-1] and texts[i - 1] != ",":
-                cuts.append(i)
-        cuts.append(sent.end)
+            elif (
+                "CLAUSE_BREAK" in labels[i]
+                and i - 1 > cuts[-1]
+                and texts[i - 1] != ","
+                and texts[i + 1] != ","
+            ):
+                cuts.append(i)  # not "rechnet damit, dass": there the comma cuts
+        cuts.append(sent_end)
         clauses = []
         for a, b in pairwise(cuts):
             if b > a:
-                clauses.append(self._summarise(doc, cues, a, b))
+                clauses.append(self._summarise(view, cues, a, b, named, vague))
+        authority = any("AUTHORITY" in c.labels for c in clauses)
+        for k, c in enumerate(clauses):
+            if authority and "NOTIFY" in c.labels and "authority_notified" not in c.types:
+                # "Der Landesbeauftragte, den die Kammer informiert hatte, ..."
+                c.types["authority_notified"] = False
+            if k and "affected" in c.types and "outage" not in c.types:
+                prev = clauses[k - 1]
+                if prev.has_named and not prev.types:
+                    # "Die Kammer X, eine der am stärksten betroffenen, ...": X is the subject
+                    c.types["outage"] = False
         return clauses
 
-    def _summarise(self, doc: Doc, cues: Labels, a: int, b: int) -> Clause:
+    def _summarise(
+        self, view: TokenView, cues: Labels, a: int, b: int, named: set[int], vague: set[int]
+    ) -> Clause:
         labels, bound = cues.labels, cues.bound
+        lowers = view.lowers
         found: set[str] = set()
         free_neg = False
+        avail: list[int] = []
+        again: list[int] = []
+        affected_at: list[int] = []
+        attack_at: list[int] = []
+        website = pronoun = rule_out = False
+        first_named = b
+        service_at = data_at = b
         for i in range(a, b):
             lab = labels[i]
+            if i in named and first_named == b:
+                first_named = i
+            if lowers[i] in FIRST_PERSON_PRONOUNS:
+                pronoun = True
+            if lowers[i].startswith(RULE_OUT):
+                rule_out = True
+            if not lab:
+                continue
             found |= lab
             if "NEG" in lab and not bound[i]:
                 free_neg = True
+            if "AVAIL" in lab and "OUTAGE" not in lab:
+                avail.append(i)
+            if "AGAIN" in lab:
+                again.append(i)
+            if "AFFECTED" in lab and lowers[i] not in ATTRIBUTIVE:
+                affected_at.append(i)
+            if "ATTACK" in lab:
+                attack_at.append(i)
+            if "WEBSITE" in lab and "EMAIL" not in lab and not _provider_word(lowers[i]):
+                website = True
+            if service_at == b and not lab.isdisjoint(SERVICE_HEADS):
+                service_at = i
+            if data_at == b and "DATA" in lab:
+                data_at = i
+        if free_neg and rule_out:
+            # "ausschließen könne man es nicht", "ausgeschlossen ist das nicht"
+            found.add("NOT_RULED_OUT")
+            free_neg = False
         types: dict[str, bool] = {}
-        avail = [i for i in range(a, b) if "AVAIL" in labels[i] and "OUTAGE" not in labels[i]]
-        again_avail = (
-            any("AGAIN" in labels[j] for i in avail for j in range(max(a, i - 4), i))
-            or "RESTORED" in found
-        )
+        named_here = first_named < b
+        # the head noun comes first: "die Prüfungen der HWK Ulm", "Mitgliederdaten der Kammer"
+        service_first = service_at < first_named
+        data_first = data_at < first_named
+        # a chamber is the subject or object: named, "die Kammer", "wir"/"uns"
+        chamber_ref = named_here or "CHAMBER_WORD" in found or pronoun
+        email_only = "EMAIL" in found and not website
+        # "wieder erreichbar", "geht seit gestern wieder": AGAIN before or after the verb
+        again_avail = "RESTORED" in found or any(abs(i - j) <= 4 for i in avail for j in again)
         presupposed = False
-        if "ATTACK" in found:
+        attack_on_chamber = False
+        if attack_at:
             types["attack"] = False
-            attack_at = [i for i in range(a, b) if "ATTACK" in labels[i]]
             presupposed = all(
                 any("DEF_DET" in labels[j] for j in range(max(a, i - 2), i)) for i in attack_at
             )
+            # "Angriff auf die Kammer X", "auf die Rechner der Kammer", "X wurde gehackt"
+            attack_on_chamber = any(
+                lowers[j] in ("auf", "on")
+                and _refers_to_chamber(view.texts, lowers, labels, named, j + 1, b)
+                for i in attack_at
+                for j in range(i + 1, min(b, i + 3))
+            ) or ("ATTACK_VERB" in found and chamber_ref)
+            presupposed = presupposed and not attack_on_chamber
         if "OUTAGE" in found:
             types["outage"] = False
         if "SEP_FALL" in found and "SEP_PART" in found:
-            verb = min(i for i in range(a, b) if "SEP_FALL" in labels[i])
+            verb = next(i for i in range(a, b) if "SEP_FALL" in labels[i])
             if any("SEP_PART" in labels[j] for j in range(verb + 1, b)):
                 types["outage"] = False  # "fielen ... aus", "legte ... lahm"
         if again_avail:
@@ -309,44 +612,99 @@ class ClaimExtractor:
         elif avail and "CHANNEL" not in found:
             if free_neg:
                 types["outage"] = True  # "kann nicht aufgerufen werden": negation is the outage
+            elif email_only and "outage" not in types:
+                types["services_continue"] = False  # "E-Mails kommen normal an"
             elif (
-                ("WEBSITE" in found or "NORMAL" in found)
+                (website or "NORMAL" in found or named_here)
                 and "outage" not in types
                 and "SERVICE" not in found
             ):
-                types["outage_negated"] = True
+                types["outage_negated"] = True  # "die Seite ist erreichbar", "Stuttgart lief"
+            elif "CONTINUE" in found and "outage" not in types and "SERVICE" not in found:
+                types["services_continue"] = False  # "wir sind weiterhin erreichbar"
+        # "die Kammer ist per Telefon erreichbar", not "ein Leser schrieb mir per Mail"
+        weak_channel = not (
+            chamber_ref or {"FIRST_PERSON", "AVAIL", "SERVICE", "CONTINUE", "NORMAL"} & found
+        )
         if ("SERVICE" in found and ("CONTINUE" in found or "NORMAL" in found)) or (
             "CHANNEL" in found and "OUTAGE" not in found
         ):
             types["services_continue"] = False
+        if email_only and "NORMAL" in found and not free_neg and "outage" not in types:
+            types["services_continue"] = False  # "E-Mails erreichen uns problemlos"
         if "SERVICE" in found and "SERVICE_STOP" in found:
             types["services_stopped"] = True
         if "BREACH" in found or ("DATA" in found and "EXFIL" in found):
             types["data_breach"] = False
         if ("AUTHORITY" in found and "NOTIFY" in found) or "CRIME_REPORT" in found:
             types["authority_notified"] = False
+        outage_ref = False
         if "NOT_AFFECTED" in found:
-            types["not_affected"] = True
-        elif "AFFECTED" in found:
-            types["affected"] = False
-        return Clause(a, b, found, free_neg, types, presupposed)
+            if data_first:
+                types["data_not_affected"] = True  # "Daten seien nicht betroffen"
+            elif service_first and not website:
+                types["services_continue"] = False  # "E-Mail und Telefon nicht betroffen"
+            else:
+                types["not_affected"] = True
+            # "von der Störung nicht betroffen": the outage is a reference, not a claim
+            outage_ref = "outage" in types and not types["outage"]
+            attack_on_chamber = False  # "X ist vom Angriff nicht betroffen": attack []
+        elif affected_at:
+            if data_first:
+                types["data_breach"] = False  # "ob Daten betroffen sind"
+            else:
+                types["affected"] = False
+                if chamber_ref or website or "EMAIL" in found:
+                    types["outage"] = False  # "X ist betroffen", "betroffen sind die Seiten"
+                if "ATTACK" in found and chamber_ref:
+                    attack_on_chamber = True  # "X ist von dem Cyberangriff betroffen"
+        clause = Clause(a, b, found, free_neg, types, presupposed)
+        clause.attack_on_chamber = attack_on_chamber
+        clause.outage_ref = outage_ref
+        clause.vague = bool(vague) and any(i in vague for i in range(a, b))
+        clause.has_named = named_here
+        clause.speculative = "KONJ2" in found and any(
+            lowers[i] in ("sein", "haben", "worden") for i in range(a, b)
+        )
+        first = a + 1 if lowers[a] in (",", ";", "–", "-") and a + 1 < b else a
+        clause.starts_contrast = "CONTRAST_ONLY" in labels[first]
+        clause.starts_sub = lowers[first] in ("dass", "ob", "that", "whether")
+        clause.colon = lowers[a] == ":"
+        clause.weak_channel = weak_channel and "SERVICE" not in found
+        clause.neg_nicht = free_neg and any(
+            lowers[i] in ("nicht", "not") and not bound[i] for i in range(a, b)
+        )
+        return clause
 
     @staticmethod
     def _spread_modality(clauses: list[Clause]) -> None:
         """Hand the hedge/negation of a cue-less clause to its neighbour clause."""
-        carry = ("NOT_RULED_OUT", "UNC", "NEG_FIND", "KONJ")
+        carry = ("NOT_RULED_OUT", "UNC", "NEG_FIND", "KONJ", "KONJ2", "REPORTED", "COND")
         for k, clause in enumerate(clauses):
             if clause.has_claim:
                 continue
             modal = {lab for lab in carry if lab in clause.labels}
             neg = clause.free_neg
-            if not modal and not neg:
-                continue
             prv0 = clauses[k - 1] if k > 0 else None
-            short = clause.end - clause.start <= 9 and bool(ELLIPSIS_CUES & clause.labels)
-            if neg and not modal and short and prv0 is not None and prv0.types:
-                # "..., Online-Portale aber noch nicht": the same claim, negated
-                clause.types = {t: False for t in prv0.types if t != "affected"}
+            if prv0 is not None and prv0.types and clause.end - clause.start <= 12:
+                if clause.has_named and ("ELLIPSIS_SENT" in clause.labels or neg or clause.colon):
+                    # "..., Dortmund wohl auch", "..., Münster aber nicht": the same predicate
+                    # for another chamber, with this clause's own hedge or negation
+                    clause.types = _elliptic_types(prv0.types)
+                    continue
+                if (
+                    clause.has_named
+                    and clause.starts_contrast
+                    and (prv0.free_neg or "not_affected" in prv0.types)
+                ):
+                    # "die IHK ist nicht betroffen, nur die Handwerkskammer": the opposite
+                    clause.types = _contrast_types(prv0.types)
+                    continue
+                if neg and not modal and bool(ELLIPSIS_CUES & clause.labels):
+                    # "..., Online-Portale aber noch nicht": the same claim, negated
+                    clause.types = _elliptic_types(prv0.types)
+                    continue
+            if not modal and not neg:
                 continue
             target = None
             nxt = clauses[k + 1] if k + 1 < len(clauses) else None
@@ -359,19 +717,31 @@ class ClaimExtractor:
                 target = nxt
             if target is not None:
                 target.labels |= modal
-                if neg and not modal:
+                # a negation reaches into the clause it introduces ("Wir glauben nicht, dass
+                # ..."), or comes as a short tail ("..., nicht aber"); a clause with its own
+                # verb ("..., können sie nichts einreichen") negates only itself
+                if (
+                    neg
+                    and not modal
+                    and (
+                        (target is nxt and nxt.starts_sub and clause.neg_nicht)
+                        or clause.end - clause.start <= 4
+                    )
+                ):
                     target.free_neg = True
 
     # -- claims --------------------------------------------------------------------------
     def _sentence_claims(
         self,
-        doc: Doc,
-        sent: Span,
+        view: TokenView,
+        sent_start: int,
+        sent_end: int,
         clauses: list[Clause],
         sent_mentions: list[ChamberMention],
-        prev_chambers: list[str],
-        doc_chambers: list[str],
+        fallback: list[str],
+        doc_single: list[str],
         sent_orgs: set[str],
+        labels: list[frozenset[str]],
         *,
         question: bool,
         sarcastic: bool,
@@ -379,8 +749,8 @@ class ClaimExtractor:
         sent_labels: set[str],
     ) -> list[Claim]:
         out: dict[tuple[str, str], Claim] = {}
-        sent_chambers = self._chambers(doc, sent_mentions)
-        for clause in clauses:
+        sent_chambers = self._chambers(view, sent_mentions)
+        for k, clause in enumerate(clauses):
             if not clause.types:
                 continue
             polarity = self._polarity(clause, question=question, official=official)
@@ -389,60 +759,104 @@ class ClaimExtractor:
                     continue
                 polarity = "uncertain"
             in_clause = [m for m in sent_mentions if clause.start <= m.start < clause.end]
-            chambers = self._chambers(doc, in_clause) or sent_chambers
-            if not chambers and not sent_mentions and not sent_orgs & THIS_ORG_TYPES:
-                chambers = prev_chambers or (doc_chambers if len(doc_chambers) == 1 else [])
+            if not in_clause and k > 0 and not clauses[k - 1].types:
+                # "Die HWK Münster | dagegen ist nicht betroffen": the subject before the cut
+                prev = clauses[k - 1]
+                in_clause = [m for m in sent_mentions if prev.start <= m.start < prev.end]
+            if in_clause:
+                chambers = self._chambers(view, in_clause)
+            elif clause.vague:
+                chambers = []  # "zahlreiche Kammern", "die betroffenen Kammern"
+            else:
+                chambers = sent_chambers
+                if not chambers and not sent_mentions and not sent_orgs & THIS_ORG_TYPES:
+                    chambers = fallback
             for typ, implied_neg in clause.types.items():
-                ctype, pol = typ, polarity
-                if typ == "restored" and pol == "asserted" and "FUTURE" in clause.labels:
-                    pol = "uncertain"  # "soll bis Ende Januar wieder laufen"
-                if typ == "attack" and clause.presupposed_attack and pol != "asserted":
-                    continue  # "ob bei dem Angriff Daten abflossen": the hedge is not about it
+                ctype, pol, ids = typ, polarity, chambers
+                if typ == "restored":
+                    if "COND" in clause.labels:
+                        continue  # "sobald die Systeme wieder verfügbar sind"
+                    if _work_in_progress(view.lowers, clause.start, clause.end):
+                        continue  # "arbeiten an der Wiederherstellung"
+                    if pol == "asserted" and _future(labels, view.lowers, clause):
+                        pol = "uncertain"  # "soll bis Ende Januar wieder laufen"
+                if typ == "attack":
+                    if clause.presupposed_attack and pol != "asserted":
+                        continue  # "ob bei dem Angriff Daten abflossen": the hedge is not about it
+                    if not clause.attack_on_chamber:
+                        ids = []  # "Angriff auf den Dienstleister": the provider was attacked
                 if typ in ("outage_negated", "not_affected"):
-                    if not in_clause or "other_chamber" in sent_orgs:
-                        continue  # "Daten seien nicht betroffen", "die IHK läuft normal"
+                    if not in_clause and "FIRST_PERSON" not in clause.labels:
+                        if not (doc_single and "WEBSITE" in clause.labels):
+                            continue  # "Daten seien nicht betroffen", "die Seite läuft"
+                        chambers = doc_single  # "Die Website lief die ganze Zeit." (one chamber)
+                    if "other_chamber" in sent_orgs:
+                        continue  # "die IHK läuft normal"
+                    if not in_clause:
+                        ids = chambers  # "Wir sind kein Kunde": the issuing chamber
                     ctype, pol = "outage", _negate(polarity)
+                elif typ == "data_not_affected":
+                    ctype, pol = "data_breach", _negate(polarity)
                 elif typ == "services_stopped":
                     ctype, pol = "services_continue", _negate(polarity)
                 elif typ == "affected":
                     continue  # status only
                 elif implied_neg and polarity == "negated":
-                    pol = "asserted"  # "nicht ... nicht erreichbar" is rare; keep the cue's reading
+                    pol = "asserted"  # "kann nicht aufgerufen werden": the negation is the outage
+                if (
+                    typ == "services_continue"
+                    and clause.weak_channel
+                    and not sent_mentions
+                    and not doc_single
+                    and "CHAMBER_WORD" not in sent_labels
+                ):
+                    continue  # "Ich wurde per Mail darauf aufmerksam gemacht"
+                if typ == "outage" and clause.outage_ref:
+                    if not clause.vague:
+                        continue  # "von der Störung nicht betroffen": no outage claimed
+                    ids = []  # "von den Ausfällen bei zahlreichen Kammern nicht betroffen"
+                if typ == "authority_notified" and not in_clause and not sent_mentions:
+                    if "INVESTIGATE" in clause.labels and "NOTIFY" not in clause.labels:
+                        ids = []  # "das LKA ermittelt": nobody's report
+                    elif "FIRST_PERSON" not in sent_labels:
+                        ids = doc_single  # "das BSI ist eingeschaltet": whose report is unsaid
                 key = (ctype, pol)
                 if key in out:
-                    merged = sorted(set(out[key].chambers) | set(chambers))
+                    merged = sorted(set(out[key].chambers) | set(ids))
                     out[key].chambers = merged
                     continue
-                out[key] = Claim(ctype, pol, sorted(set(chambers)), sent.start, sent.end)
+                out[key] = Claim(ctype, pol, sorted(set(ids)), sent_start, sent_end)
         return list(out.values())
 
     @staticmethod
     def _polarity(clause: Clause, *, question: bool, official: bool) -> str:
+        """Polarity of a clause; ``official`` means the sentence names its source."""
         labs = clause.labels
         if "NOT_RULED_OUT" in labs or question:
             return "uncertain"
         if "UNC" in labs:
             return "uncertain"
-        if "KONJ" in labs and not official:
-            return "uncertain"
+        if ("KONJ" in labs or "REPORTED" in labs) and not official:
+            return "uncertain"  # "soll", Konjunktiv I without a named source
+        if "KONJ2" in labs and (not official or clause.speculative):
+            return "uncertain"  # "könnte", "wäre"; reported speech when a source is named
         if "NEG_FIND" in labs or clause.free_neg:
             return "negated"
         return "asserted"
 
     @staticmethod
-    def _chambers(doc: Doc, mentions: Iterable[ChamberMention]) -> list[str]:
+    def _chambers(view: TokenView, mentions: Iterable[ChamberMention]) -> list[str]:
         ids: set[str] = set()
         for m in mentions:
-            before = " ".join(t.lower_ for t in doc[max(0, m.start - 5) : m.start])
-            if any(c in before for c in ("anders als", "im gegensatz zu", "außer", "bis auf")):
+            if _contrasted(view, m.start):
                 continue
             ids.update(m.ids)
         return sorted(ids)
 
     @staticmethod
-    def _date(doc: Doc, s: int, e: int) -> dict[str, str] | None:
-        a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        for d in doc._.kw_dates or ():
+    def _date(doc: Doc, view: TokenView, s: int, e: int) -> dict[str, str] | None:
+        a, b = view.char_span(s, e)
+        for d in doc_state(doc).kw_dates or ():
             if a <= d.start < b and d.value:
                 return {"value": d.value, "precision": d.precision}
         return None
@@ -462,11 +876,174 @@ def _signal(types: dict[str, bool], polarity: str) -> str | None:
     if polarity == "asserted" and AFFECTING & types.keys():
         return "affected"
     if polarity == "negated":
-        if "restored" in types:
-            return "affected"
+        if "restored" in types or types.get("outage"):
+            return "affected"  # "noch nicht wieder da", "geht nichts": the negation is the outage
         if {"outage", "attack", "affected"} & types.keys():
             return "not_affected"
     return None
+
+
+_CONTRAST = ("anders als", "im gegensatz zu", "außer", "bis auf")
+
+
+def _contrasted(view: TokenView, start: int) -> bool:
+    """A contrast cue ("anders als", "außer" ...) in the five tokens before ``start``."""
+    lowers = view.lowers[max(0, start - 5) : start]
+    if not lowers:
+        return False
+    before = " ".join(lowers)
+    return any(c in before for c in _CONTRAST)
+
+
+def _topic(mentions: list[ChamberMention]) -> str | None:
+    """The chamber a text is about: named most often, the first named on a tie (else None)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.how in ("name", "list", "context", "domain") and len(m.ids) == 1:
+            counts[m.ids[0]] = counts.get(m.ids[0], 0) + 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(cid for cid, n in counts.items() if n == best)  # dicts keep the first-seen order
+
+
+def _numbered_group(
+    lowers: list[str], s: int, e: int, mentions: list[ChamberMention]
+) -> tuple[int, list[str]]:
+    """ "bei allen vier Kammern", "die beiden Kammern": the N chambers named last (else -1, [])."""
+    for i in range(s + 1, e):
+        if lowers[i] not in PLURAL_CHAMBER_WORDS:
+            continue
+        j = i - 1
+        if lowers[j] not in GROUP_NUMBERS and j > s and lowers[j - 1] in GROUP_NUMBERS:
+            j -= 1  # "die vier betroffenen Kammern"
+        n = GROUP_NUMBERS.get(lowers[j])
+        if n is None:
+            continue
+        definite = lowers[j] in ("beide", "beiden", "both") or (
+            j > s and lowers[j - 1] in GROUP_DETERMINERS
+        )
+        if not definite:
+            continue  # "vier Kammern melden Ausfälle": a count, not a reference
+        ids: list[str] = []
+        for m in reversed(mentions):
+            if m.start >= j:
+                continue
+            new = [c for c in m.ids if c not in ids]
+            if len(ids) + len(new) > n:
+                break
+            ids.extend(new)
+            if len(ids) == n:
+                return i, sorted(ids)
+    return -1, []
+
+
+def _refers_to_chamber(
+    texts: list[str],
+    lowers: list[str],
+    labels: list[frozenset[str]],
+    named: set[int],
+    start: int,
+    end: int,
+) -> bool:
+    """Whether the phrase after "auf" is about a chamber ("auf die Rechner der Kammer",
+    "auf uns"), not another noun ("auf ihren Dienstleister")."""
+    head_seen = False
+    for j in range(start, min(end, start + 6)):
+        if j in named or "CHAMBER_WORD" in labels[j] or lowers[j] in FIRST_PERSON_PRONOUNS:
+            return True
+        if "ATTACK" in labels[j] or lowers[j] in (",", ".", ";"):
+            break
+        if texts[j][:1].isupper():
+            if head_seen or _provider_word(lowers[j]):
+                break  # "auf ihren Dienstleister": another noun is the target
+            head_seen = True  # "auf die Rechner der Kammer": the genitive may follow
+        elif head_seen and lowers[j] not in ("der", "des", "von", "bei", "in", "the", "of"):
+            break
+    return False
+
+
+def _work_in_progress(lowers: list[str], a: int, b: int) -> bool:
+    """ "arbeiten an der Wiederherstellung", "mit dem Wiederaufbau beschäftigt": not done yet."""
+    return any(
+        lowers[i].startswith(("wiederherstellung", "wiederaufbau"))
+        and any(lowers[j] in ("an", "mit", "am") for j in range(max(a, i - 3), i))
+        for i in range(a, b)
+    )
+
+
+def _future(labels: list[frozenset[str]], lowers: list[str], clause: Clause) -> bool:
+    """A FUTURE cue in the clause ("bis Ende Januar", "soll"), not counting "ab heute"."""
+    if "FUTURE" not in clause.labels:
+        return False
+    for i in range(clause.start, clause.end):
+        if "FUTURE" not in labels[i]:
+            continue
+        nxt = lowers[i + 1] if i + 1 < clause.end else ""
+        if lowers[i] == "ab" and nxt in ("heute", "sofort", "jetzt", "sofort"):
+            continue
+        return True
+    return False
+
+
+def _affected_group(lowers: list[str], s: int, e: int) -> bool:
+    """ "die betroffenen Kammern", "der betroffenen Handwerkskammern": an unnamed group."""
+    return any(
+        lowers[i] in ATTRIBUTIVE and lowers[i + 1] in PLURAL_CHAMBER_WORDS for i in range(s, e - 1)
+    )
+
+
+def _first_word(lowers: list[str], s: int, e: int) -> str:
+    """The first word of a sentence (skipping quotes, dashes and quote markers)."""
+    for i in range(s, e):
+        if lowers[i][:1].isalnum():
+            return lowers[i]
+    return ""
+
+
+def _named_source(lowers: list[str], s: int, e: int) -> bool:
+    """ "laut Kammer", "nach Angaben des ZDH", "sagte X": a source that is not "ein Bekannter"."""
+    for i in range(s, e):
+        if lowers[i] in SOURCE_WORDS:
+            j = i + 1
+            if j < e and lowers[j] in ("von", "of", "to"):
+                j += 1
+            if j < e and lowers[j] in INDEFINITE:
+                continue  # "laut einem Bekannten": nobody in particular
+            return True
+    return False
+
+
+def _without(cues: Labels, s: int, e: int, label: str) -> Labels:
+    """A copy of ``cues`` with ``label`` removed from tokens ``s`` to ``e``."""
+    labels = list(cues.labels)
+    for i in range(s, e):
+        if label in labels[i]:
+            labels[i] = labels[i] - {label}
+    return Labels(labels, cues.bound, cues.phrases)
+
+
+def _elliptic_types(types: dict[str, bool]) -> dict[str, bool]:
+    """The claim types an elliptical clause repeats ("Dortmund auch", "Aachen noch nicht")."""
+    out = {t: False for t in types if t not in ("affected", "not_affected", "outage_negated")}
+    if "not_affected" in types or "outage_negated" in types:
+        out["not_affected"] = True
+    if "affected" in types:
+        out["affected"] = False
+    return out
+
+
+def _contrast_types(types: dict[str, bool]) -> dict[str, bool]:
+    """ "X ist nicht betroffen, nur Y": Y is affected."""
+    out = {t: False for t in types if t not in ("not_affected", "outage_negated", "attack")}
+    out["outage"] = False
+    out["affected"] = False
+    return out
+
+
+def _provider_word(lower: str) -> bool:
+    """ "IT-Dienstleister", "Hosting-Provider": the provider, not a website of a chamber."""
+    return "dienstleister" in lower or "provider" in lower or "anbieter" in lower
 
 
 def _as_mentions(ids: list[str], at: int) -> list[ChamberMention]:

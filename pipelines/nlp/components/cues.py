@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipelines.nlp.components.base import lang_file
-from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.lexicon import CueLexicon, load_spec
 
 
@@ -37,7 +37,7 @@ class CueTagger:
         if self.lexicon is None:
             self.initialize()
         assert self.lexicon is not None
-        doc._.kw_cues = self.lexicon.label(doc)
+        doc_state(doc).kw_cues = self.lexicon.label(doc)
         return doc
 
 

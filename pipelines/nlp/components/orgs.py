@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipelines.nlp.components.base import data_path
-from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.gazetteer import Gazetteer, load_gazetteer
 from pipelines.nlp.model import OrgMention
 
@@ -86,7 +86,7 @@ class OrgRecognizer:
                 start, end = self._widen(doc, start, end)
             mentions.append(OrgMention(name, typ, start, end))
             last_end = end
-        doc._.kw_orgs = mentions
+        doc_state(doc).kw_orgs = mentions
         return doc
 
     def _widen(self, doc: Doc, start: int, end: int) -> tuple[int, int]:

@@ -26,9 +26,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipelines.nlp.components.base import data_path
-from pipelines.nlp.extensions import register_extensions
-from pipelines.nlp.lexicon import orth_texts
+from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.model import ChamberMention, OrgMention, Person
+from pipelines.nlp.tokens import get_view
 
 _NAME_RX = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ]+)?$")
 OFFICIAL_ORG_TYPES = frozenset({"provider", "authority"})
@@ -93,15 +93,22 @@ class PeopleRecognizer:
         if not self.ready:
             self.initialize()
         people: dict[str, Person] = {}
-        texts = orth_texts(doc)
+        view = get_view(doc)
+        texts, lowers = view.texts, view.lowers
         n = len(texts)
+        first_names, titles, honorifics = self.first_names, self.titles, self.honorifics
         i = 0
+        if (
+            first_names.isdisjoint(texts)
+            and titles.isdisjoint(lowers)
+            and honorifics.isdisjoint(lowers)
+        ):
+            i = n  # no name can start anywhere
         while i < n:
-            t = texts[i]
             if not (
-                t in self.first_names
-                or t.lower() in self.titles
-                or (i > 0 and texts[i - 1].lower() in self.honorifics)
+                texts[i] in first_names
+                or lowers[i] in titles
+                or (i > 0 and lowers[i - 1] in honorifics)
             ):
                 i += 1
                 continue
@@ -120,8 +127,8 @@ class PeopleRecognizer:
                 person.role, person.affiliation = role, affiliation
             person.mentions.append((start, end))
             i = end
-        doc._.kw_people = list(people.values())
-        doc._.kw_speakers = self._speakers(doc, list(people.values()))
+        doc_state(doc).kw_people = list(people.values())
+        doc_state(doc).kw_speakers = self._speakers(doc, list(people.values()))
         return doc
 
     def _name_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
@@ -171,8 +178,8 @@ class PeopleRecognizer:
         return None, None
 
     def _affiliation(self, doc: Doc, start: int, end: int, *, before: int) -> str | None:
-        chambers: list[ChamberMention] = doc._.kw_chamber_mentions or []
-        orgs: list[OrgMention] = doc._.kw_orgs or []
+        chambers: list[ChamberMention] = doc_state(doc).kw_chamber_mentions or []
+        orgs: list[OrgMention] = doc_state(doc).kw_orgs or []
         for m in chambers:
             if start <= m.start < end or m.start <= before < m.end:
                 return m.ids[0]
@@ -187,31 +194,36 @@ class PeopleRecognizer:
     def _speakers(
         self, doc: Doc, people: list[Person]
     ) -> dict[int, tuple[str | None, str | None, bool]]:
-        orgs: list[OrgMention] = doc._.kw_orgs or []
+        orgs: list[OrgMention] = doc_state(doc).kw_orgs or []
         out: dict[int, tuple[str | None, str | None, bool]] = {}
-        all_lowers = [t.lower() for t in orth_texts(doc)]
-        for sent in doc.sents:
-            lowers = all_lowers[sent.start : sent.end]
-            has_speech = any(w in self.speech for w in lowers)
+        view = get_view(doc)
+        all_lowers = view.lowers
+        speech = self.speech
+        for sent_start, sent_end in view.sents:
+            lowers = all_lowers[sent_start:sent_end]
+            has_speech = not speech.isdisjoint(lowers)
+            if not has_speech and not orgs:
+                out[sent_start] = (None, None, False)
+                continue
             speaker: str | None = None
             official = False
             for person in people:
-                if any(sent.start <= s < sent.end for s, _e in person.mentions) and has_speech:
+                if has_speech and any(sent_start <= s < sent_end for s, _e in person.mentions):
                     speaker = person.name
                     official = bool(person.role and self.official_rx.match(person.role.lower()))
                     official = official or bool(person.affiliation)
                     break
             attribution = None
             for org in orgs:
-                if not sent.start <= org.start < sent.end:
+                if not sent_start <= org.start < sent_end:
                     continue
-                window = all_lowers[max(sent.start, org.start - 4) : org.end + 3]
+                window = all_lowers[max(sent_start, org.start - 4) : org.end + 3]
                 cited = any(w in self.attrib or w in self.speech for w in window)
                 if org.type in OFFICIAL_ORG_TYPES:
                     cited = any(w in ORG_SOURCE_CUES for w in window) and not (
                         org.start > 0
-                        and doc[org.start - 1].lower_ in ("den", "dem", "das", "die")
-                        and doc[org.start - 2].lower_ not in ("laut", "so", "teilte", "erklärte")
+                        and all_lowers[org.start - 1] in ("den", "dem", "das", "die")
+                        and all_lowers[org.start - 2] not in ("laut", "so", "teilte", "erklärte")
                     )
                 if org.type == "media" and cited and attribution is None:
                     attribution = org.name
@@ -227,16 +239,20 @@ class PeopleRecognizer:
                             and lowers[stop] not in (",", ".", "?", "!", ";")
                         ):
                             stop += 1
-                        speaker = sent[idx:stop].text
+                        a, b = view.char_span(sent_start + idx, sent_start + stop)
+                        speaker = view.text[a:b]
                         official = True
                         break
                     if w in self.official_subjects:
                         window = lowers[max(0, idx - 3) : idx + 4]
                         if any(v in self.speech for v in window):
-                            speaker = sent[idx].text if idx == 0 else sent[idx - 1 : idx + 1].text
+                            a, b = view.char_span(
+                                sent_start + max(0, idx - 1), sent_start + idx + 1
+                            )
+                            speaker = view.text[a:b]
                             official = True
                             break
-            out[sent.start] = (speaker, attribution, official)
+            out[sent_start] = (speaker, attribution, official)
         return out
 
 

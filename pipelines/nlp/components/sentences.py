@@ -1,31 +1,89 @@
-"""kw_sentences: sentence starts the punctuation sentencizer misses.
+"""kw_sentences: sentence boundaries and the shared token arrays, in one pass.
 
-Runs before spaCy's sentencizer (which keeps starts that are already set):
-a line break starts a new sentence (headlines, paragraphs, comment lines carry
-no final full stop), and so does a capitalised word after a year written with a
-full stop (``... am 5. Januar 2024. Die Kammer ...``: the German tokenizer keeps
-``2024.`` as one ordinal-like token).
+Sets the same sentence starts as spaCy's punctuation ``sentencizer`` (a token
+that is not punctuation after a token in its ``punct_chars`` starts a sentence)
+plus two rules it misses: a line break starts a new sentence (headlines,
+paragraphs and comment lines carry no final full stop), and so does a
+capitalised word after a year written with a full stop (``... am 5. Januar
+2024. Die Kammer ...``: the German tokenizer keeps ``2024.`` as one token).
+
+The starts are written with ``Doc.from_array`` (``doc.sents`` works as usual)
+and, with the token texts and offsets, into ``doc._.kw_view``
+(:class:`pipelines.nlp.tokens.TokenView`) so that the later components need
+no Token or Span objects.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import numpy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
+
+from pipelines.nlp.extensions import doc_state, register_extensions
+from pipelines.nlp.tokens import build_view
 
 _YEAR_DOT = re.compile(r"^(?:19|20)\d\d\.$")
 
 
-@Language.component("kw_sentences", assigns=["token.is_sent_start"])
-def mark_sentence_starts(doc: Doc) -> Doc:
-    """Mark sentence starts after line breaks and after ``<year>.``."""
-    n = len(doc)
-    for i in range(n - 1):
-        tok = doc[i]
-        nxt = doc[i + 1]
-        line_break = "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text)
-        year_end = bool(_YEAR_DOT.match(tok.text)) and nxt.text[:1].isupper()
-        if (line_break and not nxt.is_space) or year_end:
-            nxt.is_sent_start = True
-    return doc
+class SentenceMarker:
+    """Writes sentence starts and ``doc._.kw_view``."""
+
+    def __init__(self, nlp: Language, name: str, punct_chars: list[str] | None = None) -> None:
+        register_extensions()
+        self.name = name
+        self.punct_chars = frozenset(punct_chars or Sentencizer.default_punct_chars)
+        # every default mark is a punctuation token: only those need a look
+        self._marks_are_punct = all(nlp.vocab[c].is_punct for c in self.punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        view = build_view(doc)
+        doc_state(doc).kw_view = view
+        n = len(doc)
+        if not n:
+            return doc
+        texts = view.texts
+        rows = doc.to_array([LENGTH, IS_PUNCT, IS_SPACE]).tolist()
+        pc = self.punct_chars
+        only_punct = self._marks_are_punct
+        marks = [0]
+        seen_period = False
+        last = n - 1
+        for i, (length, punct, space) in enumerate(rows):
+            # sentencizer: the first token after a sentence-final mark (one of
+            # punct_chars) that is neither punctuation nor such a mark starts a sentence
+            in_punct = (punct or not only_punct) and texts[i] in pc
+            if seen_period and not punct and not in_punct:
+                marks.append(i)
+                seen_period = False
+            elif in_punct:
+                seen_period = True
+            # a line break (a whitespace token with a newline) before a non-space token, or
+            # "2024." followed by a capitalised word
+            if i < last and (
+                (space and not rows[i + 1][2] and "\n" in texts[i])
+                or (length == 5 and _YEAR_DOT.match(texts[i]) and texts[i + 1][:1].isupper())
+            ):
+                marks.append(i + 1)
+        starts = sorted(set(marks))
+        values = numpy.full(n, -1, dtype="int64")
+        values[starts] = 1
+        column: Any = values.astype("uint64").reshape(n, 1)
+        doc.from_array([SENT_START], column)
+        starts.append(n)
+        view.sents = [(starts[k], starts[k + 1]) for k in range(len(starts) - 1)]
+        return doc
+
+
+@Language.factory(
+    "kw_sentences",
+    assigns=["token.is_sent_start"],
+    default_config={"punct_chars": None},
+)
+def make_sentence_marker(nlp: Language, name: str, punct_chars: list[str] | None) -> SentenceMarker:
+    """Factory of the sentence marker (punctuation sentencizer + line/year rules)."""
+    return SentenceMarker(nlp, name, punct_chars)

@@ -13,7 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipelines.nlp.dates import find_dates
-from pipelines.nlp.extensions import register_extensions
+from pipelines.nlp.extensions import doc_state, register_extensions
+from pipelines.nlp.tokens import get_view
 
 
 def parse_anchor(value: object) -> datetime | date | None:
@@ -41,9 +42,9 @@ class DateTagger:
         self.lang: str = nlp.lang or "de"
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = doc._.kw_meta or {}
+        meta = doc_state(doc).kw_meta or {}
         anchor = parse_anchor(meta.get("published"))
-        doc._.kw_dates = find_dates(doc.text, anchor, lang=self.lang)
+        doc_state(doc).kw_dates = find_dates(get_view(doc).text, anchor, lang=self.lang)
         return doc
 
 

@@ -1,0 +1,326 @@
+"""Claim and status rules: reference resolution, negation scope, attribution, ellipsis.
+
+Every sentence here is written for these tests (none is taken from the development set);
+the expected readings follow tests/nlp/data/README.md (K2-K4, C5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pipelines.nlp.facts import extract_records
+from tests.nlp.conftest import statuses
+
+Run = Callable[..., dict[str, Any]]
+Triple = tuple[str, str, tuple[str, ...]]
+
+
+def triples(f: dict[str, Any]) -> set[Triple]:
+    """(type, polarity, chambers) of every claim."""
+    return {(c["type"], c["polarity"], tuple(c["chambers"])) for c in f["claims"]}
+
+
+def types_of(f: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(c["type"], c["polarity"]) for c in f["claims"]}
+
+
+# -- status from what a sentence says, not from its surface negation -----------------------
+def test_a_negated_availability_is_an_outage_and_makes_the_chamber_affected(facts: Run) -> None:
+    f = facts("In Kassel geht bei der Kammer seit Dienstag gar nichts mehr.", kind="comment")
+    assert ("outage", "asserted", ("hwk-kassel",)) in triples(f)
+    assert statuses(f) == {"hwk-kassel": "affected"}
+
+
+def test_wieder_after_the_verb_is_a_restoration(facts: Run) -> None:
+    f = facts("Die Seite der HWK Ulm läuft seit heute Mittag wieder.")
+    assert triples(f) == {("restored", "asserted", ("hwk-ulm",))}
+    assert statuses(f) == {"hwk-ulm": "affected"}
+
+
+# -- "betroffen" said of chambers, attributive and vague groups -----------------------------
+def test_betroffen_said_of_a_chamber_is_an_outage(facts: Run) -> None:
+    f = facts("Auch die Handwerkskammer Erfurt ist betroffen.")
+    assert triples(f) == {("outage", "asserted", ("hwk-erfurt",))}
+
+
+def test_chamber_hit_by_the_attack_gets_attack_and_outage(facts: Run) -> None:
+    f = facts("Die Handwerkskammer Ulm ist von dem Hackerangriff betroffen.")
+    assert triples(f) == {
+        ("attack", "asserted", ("hwk-ulm",)),
+        ("outage", "asserted", ("hwk-ulm",)),
+    }
+
+
+def test_attack_on_the_provider_names_no_chamber(facts: Run) -> None:
+    f = facts("Wegen eines Angriffs auf ihren Dienstleister ist die HWK Ulm seit Montag offline.")
+    assert triples(f) == {("attack", "asserted", ()), ("outage", "asserted", ("hwk-ulm",))}
+
+
+def test_not_affected_by_the_attack_gives_attack_without_chamber(facts: Run) -> None:
+    f = facts("Die Handwerkskammer Erfurt ist von dem Angriff nicht betroffen.")
+    assert triples(f) == {("attack", "asserted", ()), ("outage", "negated", ("hwk-erfurt",))}
+
+
+def test_a_vague_group_of_chambers_names_none(facts: Run) -> None:
+    f = facts(
+        "Die HWK Kassel ist seit Montag offline. Viele Handwerkskammern melden inzwischen "
+        "ebenfalls Störungen."
+    )
+    assert ("outage", "asserted", ()) in triples(f)
+    assert ("outage", "asserted", ("hwk-kassel",)) in triples(f)
+
+
+def test_subject_before_an_adverb_belongs_to_the_predicate(facts: Run) -> None:
+    f = facts("Die Handwerkskammer Erfurt hingegen ist kein Kunde des Dienstleisters.")
+    assert triples(f) == {("outage", "negated", ("hwk-erfurt",))}
+    assert statuses(f) == {"hwk-erfurt": "not_affected"}
+
+
+def test_a_named_chamber_that_runs_is_not_affected(facts: Run) -> None:
+    f = facts("Die Handwerkskammer Schwerin läuft seit Tagen ohne Unterbrechung.")
+    assert triples(f) == {("outage", "negated", ("hwk-schwerin",))}
+
+
+# -- services: e-mail, exams, "weiterhin erreichbar" ----------------------------------------
+def test_mail_that_works_is_a_service_going_on(facts: Run) -> None:
+    f = facts("E-Mails an die Handwerkskammer Kassel kommen problemlos an.")
+    assert types_of(f) == {("services_continue", "asserted")}
+
+
+def test_exams_not_affected_are_services_going_on(facts: Run) -> None:
+    f = facts("Die Meisterprüfungen der HWK Ulm sind von der Störung nicht betroffen.")
+    assert types_of(f) == {("services_continue", "asserted")}
+
+
+def test_data_not_affected_is_a_negated_breach(facts: Run) -> None:
+    f = facts("Die Mitgliederdaten der HWK Ulm sind nach Angaben der Kammer nicht betroffen.")
+    assert types_of(f) == {("data_breach", "negated")}
+
+
+def test_open_question_whether_data_is_affected(facts: Run) -> None:
+    f = facts("Ob Mitgliederdaten der HWK Ulm betroffen sind, ist unklar.")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
+# -- references: numbered groups, "dortig", "wir"/"uns", notices ----------------------------
+def test_all_three_chambers_refers_to_the_three_named_last(facts: Run) -> None:
+    f = facts(
+        "Die Kammern in Kassel, Erfurt und Leipzig sind offline. "
+        "Alle drei Kammern sind telefonisch erreichbar."
+    )
+    assert ("services_continue", "asserted", ("hwk-erfurt", "hwk-kassel", "hwk-leipzig")) in (
+        triples(f)
+    )
+
+
+def test_dortige_kammer_is_the_place_of_the_sentence(facts: Run) -> None:
+    f = facts(
+        "Die Kammern in Erfurt und Leipzig sind offline. "
+        "In Kassel war nach Angaben der dortigen Kammer nur das Postfach gestört."
+    )
+    kassel = [c for c in f["claims"] if "Kassel" in c["evidence"]["text"]]
+    assert [c["chambers"] for c in kassel] == [["hwk-kassel"]]
+
+
+def test_uns_in_a_quote_is_the_chamber_the_text_is_about(facts: Run) -> None:
+    f = facts(
+        "Die Website der HWK Kassel ist seit Montag offline. Die HWK Kassel informiert per "
+        "Telefon. Auch die HWK Erfurt meldet Ausfälle. „Das trifft uns hart“, sagt die Sprecherin."
+    )
+    quote = [c for c in f["claims"] if "trifft uns" in c["evidence"]["text"]]
+    assert [(c["type"], c["chambers"]) for c in quote] == [("outage", ["hwk-kassel"])]
+
+
+def test_we_in_a_chamber_notice_is_the_issuing_chamber() -> None:
+    record = {"id": "n1", "kind": "article", "url": "https://www.hwk-ulm.de/aktuelles/1",
+              "published": "2024-01-09T10:00:00+01:00",
+              "text": "Hinweis\n\nWir sind weiterhin telefonisch für Sie erreichbar."}  # fmt: skip
+    f = next(extract_records([record]))
+    assert triples(f) == {("services_continue", "asserted", ("hwk-ulm",))}
+
+
+def test_an_investigation_is_nobodys_report(facts: Run) -> None:
+    f = facts("Die Kammern in Kassel und Erfurt sind offline. Das LKA ermittelt.")
+    assert ("authority_notified", "asserted", ()) in triples(f)
+
+
+def test_a_mail_to_the_author_is_no_service(facts: Run) -> None:
+    f = facts(
+        "Die Kammern in Kassel und Erfurt sind offline. Ich wurde per Mail darauf hingewiesen."
+    )
+    assert ("services_continue", "asserted") not in types_of(f)
+
+
+# -- ellipsis and contrast ---------------------------------------------------------------------
+def test_elliptical_sentence_repeats_the_claim_negated(facts: Run) -> None:
+    f = facts(
+        "Kassel und Erfurt sind seit heute wieder online. Leipzig noch nicht.", kind="comment"
+    )
+    assert ("restored", "negated", ("hwk-leipzig",)) in triples(f)
+    assert statuses(f)["hwk-leipzig"] == "affected"
+
+
+def test_elliptical_sentence_with_a_hedge(facts: Run) -> None:
+    f = facts("Die Kammer in Trier ist offline. Koblenz vermutlich auch.", kind="comment")
+    assert ("outage", "uncertain", ("hwk-koblenz",)) in triples(f)
+    assert statuses(f)["hwk-koblenz"] == "affected"
+
+
+def test_a_sentence_with_its_own_verb_is_no_ellipsis(facts: Run) -> None:
+    f = facts(
+        "Die Kammer in Trier ist offline. Die Kammer in Oldenburg wollte sich dazu nicht äußern."
+    )
+    assert statuses(f)["hwk-oldenburg"] == "mentioned"
+
+
+def test_elliptical_clause_keeps_its_own_hedge(facts: Run) -> None:
+    f = facts("Die Kammern in Kassel und Erfurt sind offline, Leipzig wohl auch.")
+    assert triples(f) == {
+        ("outage", "asserted", ("hwk-erfurt", "hwk-kassel")),
+        ("outage", "uncertain", ("hwk-leipzig",)),
+    }
+
+
+def test_nicht_x_nur_y_makes_y_affected(facts: Run) -> None:
+    f = facts("Die IHK Kassel ist nicht betroffen, nur die Handwerkskammer Kassel.")
+    assert ("outage", "asserted", ("hwk-kassel",)) in triples(f)
+    assert statuses(f) == {"hwk-kassel": "affected"}
+
+
+# -- polarity: attribution, hedges, conditionals, negation scope ------------------------------
+def test_soll_with_a_named_source_is_asserted(facts: Run) -> None:
+    f = facts("Laut Kammersprecherin sollen die Prüfungen der HWK Ulm wie geplant stattfinden.")
+    assert types_of(f) == {("services_continue", "asserted")}
+
+
+def test_soll_without_a_source_is_uncertain(facts: Run) -> None:
+    f = facts("Die Prüfungen der HWK Ulm sollen wie geplant stattfinden.")
+    assert types_of(f) == {("services_continue", "uncertain")}
+
+
+def test_an_unnamed_acquaintance_is_no_source(facts: Run) -> None:
+    f = facts("Laut einem Kollegen sollen bei der HWK Ulm Server verschlüsselt worden sein.")
+    assert types_of(f) == {("attack", "uncertain")}
+
+
+def test_konjunktiv_ii_in_reported_speech_is_asserted(facts: Run) -> None:
+    f = facts(
+        "Betriebe könnten sich telefonisch an die Kammer wenden, sagte der Sprecher der HWK Ulm."
+    )
+    assert types_of(f) == {("services_continue", "asserted")}
+
+
+def test_konjunktiv_ii_speculation_is_uncertain(facts: Run) -> None:
+    f = facts("Bei der HWK Ulm könnten Daten abgeflossen sein, sagte der Sprecher.")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
+def test_first_person_in_a_comment_is_not_konjunktiv(facts: Run) -> None:
+    f = facts("Ulm ist definitiv offline, arbeite selbst in der Kammer.", kind="comment")
+    assert types_of(f) == {("outage", "asserted")}
+
+
+def test_a_following_hedge_sentence_makes_the_claim_uncertain(facts: Run) -> None:
+    f = facts("Die Seite der HWK Ulm ist wieder online. Keine Ahnung, ob das stimmt.", "comment")
+    assert types_of(f) == {("restored", "uncertain")}
+
+
+def test_geht_nicht_davon_aus_is_a_hedge_not_an_outage(facts: Run) -> None:
+    f = facts("Die HWK Ulm geht nicht davon aus, dass Daten abgeflossen sind.")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
+def test_ausschliessen_with_a_later_negation_is_not_ruled_out(facts: Run) -> None:
+    f = facts("Ausschließen lässt sich ein Datenabfluss bei der HWK Ulm derzeit nicht.")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
+def test_no_statement_yet_is_open_not_negated(facts: Run) -> None:
+    f = facts("Ob Daten der HWK Ulm abgeflossen sind, dazu gibt es noch keine Angaben.")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
+def test_conditional_restoration_is_no_claim(facts: Run) -> None:
+    f = facts("Die HWK Ulm meldet sich, sobald die Seite wieder erreichbar ist.")
+    assert ("restored", "asserted") not in types_of(f)
+    assert ("restored", "uncertain") not in types_of(f)
+
+
+def test_work_on_the_restoration_is_no_claim(facts: Run) -> None:
+    f = facts("Bei der HWK Ulm arbeiten Techniker an der Wiederherstellung der Portale.")
+    assert types_of(f) == set()
+
+
+def test_ab_heute_is_not_future(facts: Run) -> None:
+    f = facts("Ab heute ist das Kursportal der HWK Ulm wieder verfügbar.")
+    assert types_of(f) == {("restored", "asserted")}
+
+
+def test_ab_next_month_is_future(facts: Run) -> None:
+    f = facts("Ab März ist das Kursportal der HWK Ulm wieder verfügbar.")
+    assert types_of(f) == {("restored", "uncertain")}
+
+
+def test_why_question_presupposes_its_content(facts: Run) -> None:
+    f = facts("Wieso berichtet niemand, dass auch die HWK Ulm offline ist?", kind="comment")
+    assert types_of(f) == {("outage", "asserted")}
+
+
+def test_negation_of_one_clause_does_not_reach_the_next(facts: Run) -> None:
+    f = facts("Auf der Startseite der HWK Ulm steht nichts – sie ist nicht erreichbar.")
+    assert types_of(f) == {("outage", "asserted")}
+
+
+def test_nicht_reaches_into_the_dass_clause_it_governs(facts: Run) -> None:
+    f = facts("Die HWK Ulm bestätigt nicht, dass Daten abgeflossen sind.")
+    assert types_of(f) == {("data_breach", "negated")}
+
+
+def test_nichts_zu_tun_is_not_a_negated_outage(facts: Run) -> None:
+    f = facts("Die HWK Ulm ist offline, hat aber mit dem Angriff auf die Stadtwerke nichts zu tun.")
+    assert ("outage", "negated") not in types_of(f)
+    assert statuses(f) == {"hwk-ulm": "affected"}
+
+
+# -- scope: other incidents ---------------------------------------------------------------------
+def test_an_earlier_fault_is_another_incident(facts: Run) -> None:
+    f = facts(
+        "Bei der Handwerkskammer Kassel gab es im November 2023 eine Störung des Mailservers."
+    )
+    assert f["claims"] == []
+
+
+def test_an_article_about_hospitals_has_no_claims(facts: Run) -> None:
+    f = facts("Nach einem Cyberangriff sind zwei Kliniken in Hessen nur eingeschränkt erreichbar.")
+    assert f["claims"] == []
+
+
+@pytest.mark.parametrize("kind", ["article", "comment"])
+def test_a_question_about_a_chamber_is_uncertain(facts: Run, kind: str) -> None:
+    f = facts("Ist die Handwerkskammer Ulm auch betroffen?", kind=kind)
+    assert triples(f) == {("outage", "uncertain", ("hwk-ulm",))}
+    assert statuses(f) == {"hwk-ulm": "mentioned"}
+
+
+# -- chambers named by context ----------------------------------------------------------------
+def test_office_cities_after_geschaeftsstellen_name_their_chamber(facts: Run) -> None:
+    f = facts("In den Geschäftsstellen in Lüneburg und Stade können Betriebe weiter vorsprechen.")
+    assert set(statuses(f)) == {"hwk-braunschweig-lueneburg-stade"}
+
+
+def test_city_in_an_elliptical_reply_sentence_is_a_chamber(facts: Run) -> None:
+    f = facts("Münster ist bei mir wieder online. Bielefeld noch nicht.", kind="comment")
+    assert statuses(f) == {"hwk-muenster": "affected", "hwk-ostwestfalen-lippe": "affected"}
+    assert ("restored", "negated", ("hwk-ostwestfalen-lippe",)) in triples(f)
+
+
+def test_a_list_after_the_affected_chambers_names_affected_chambers(facts: Run) -> None:
+    f = facts(
+        "Die Zahl der betroffenen Kammern wächst. Gemeldet haben sich bisher Kassel, Erfurt "
+        "und die Handwerkskammer Leipzig."
+    )
+    assert statuses(f) == {"hwk-erfurt": "affected", "hwk-kassel": "affected",
+                           "hwk-leipzig": "affected"}  # fmt: skip
