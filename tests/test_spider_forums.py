@@ -168,7 +168,7 @@ def test_heise_article_whose_forum_is_gone_is_still_emitted(
     assert result.articles[0]["title"] == heise_site.TITLE
     assert result.comments == []
     assert stat(result, "kw/forum/heise/list_failed") == 1
-    assert stat(result, "kw/errors/HttpError") == 1
+    assert stat(result, "kw/errors/http_4xx") == 1
 
 
 # ---------------------------------------------------------------------------
