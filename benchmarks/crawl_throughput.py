@@ -33,6 +33,7 @@ SETTINGS = {
     "ROBOTSTXT_OBEY": "False",
     "LOG_LEVEL": "WARNING",
     "TELNETCONSOLE_ENABLED": "False",
+    "KW_ALLOW_PRIVATE": "True",  # the generated site is on 127.0.0.1
 }
 WORDS = [
     "Handwerkskammer", "Website", "erreichbar", "Prüfungen", "finden", "statt", "Angriff",
@@ -256,6 +257,9 @@ def main() -> None:
             f"pages/s={result['pages_per_s']:7.1f} "
             f"peak_mem={int(result.get('memusage/max', 0)) / 2**20:6.1f} MiB"
         )
+    for name, result in (("bare", bare), ("kammerwatch", kw)):
+        if int(result.get("response_received_count", 0)) < args.pages:
+            sys.exit(f"{name} fetched fewer pages than the site has: the comparison is void")
     ratio = float(kw["pages_per_s"]) / float(bare["pages_per_s"])
     print(
         f"ratio kammerwatch/bare = {ratio:.2f} (target >= 0.60) "

@@ -62,7 +62,8 @@ def test_sigkill_then_resume(local_site: LocalSite, tmp_path: Path) -> None:
     flags = [f"-s{k}={v}" for k, v in FAST.items()]
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "crawl", "--urls-file", str(urls),
-         "--out", str(out), "--no-warc", *flags],
+         "--out", str(out), "--no-warc", "--resumable", *flags,
+         "-sKW_STORE_COMMIT_EVERY=1"],  # every document visible at once (the hold waits on it)
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -31,6 +31,7 @@ class NlpPipeline:
         self.stats = stats
         self.buffer: list[dict[str, Any]] = []
         self.store: Any = None
+        self.crawler: Any = None
         # how a full batch is run off the reactor thread (tests run it inline)
         self.run_in_thread: Callable[[Callable[[], Any]], Deferred[Any]] = deferToThread
 
@@ -44,16 +45,20 @@ class NlpPipeline:
         settings = crawler.settings
         if not settings.getbool("KW_NLP"):
             raise NotConfigured
-        return cls(
+        pipeline = cls(
             str(db_path(settings)),
             settings.getint("KW_NLP_BATCH", 64),
             getattr(crawler, "stats", None),
         )
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        from pipelines.store import Store
+        from pipelines.store import Store, shared_store
 
-        if self.db_path:
+        if self.crawler is not None:
+            self.store = shared_store(self.crawler)  # the crawl's own connection
+        elif self.db_path:
             self.store = Store(self.db_path)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -94,7 +99,12 @@ class NlpPipeline:
     def close_spider(self, spider: Any = None) -> None:
         self.flush()
         if self.store is not None:
-            self.store.close()
+            if self.crawler is not None:
+                from pipelines.store import release_store
+
+                release_store(self.crawler)
+            else:
+                self.store.close()
             self.store = None
 
     def _inc(self, key: str, count: int = 1) -> None:
