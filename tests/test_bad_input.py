@@ -90,12 +90,6 @@ def test_extract_fails_when_no_line_is_usable(tmp_path: Path) -> None:
     assert f"{docs}:1: skipped:" in proc.stderr and f"{docs}:2: skipped: missing" in proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/nlp/cli.py cmd_extract writes (replaces) the output even when no line "
-    "was usable: an earlier facts.jsonl becomes empty. Fix: collect the facts (or check "
-    "counter.used) before write_jsonl_atomic and write nothing when it is 0.",
-)
 def test_failed_extract_keeps_the_previous_output(tmp_path: Path) -> None:
     docs = tmp_path / "docs.jsonl"
     docs.write_text("nichts\n", encoding="utf-8")
@@ -106,12 +100,6 @@ def test_failed_extract_keeps_the_previous_output(tmp_path: Path) -> None:
     assert out.read_text("utf-8") == '{"doc_id": "alt"}\n'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/nlp/cli.py read_records opens files as strict UTF-8: a latin-1 file "
-    "ends in a UnicodeDecodeError traceback. Fix: open with errors='surrogateescape' or "
-    "read bytes per line, decode each line and report 'FILE:LINE: skipped: not UTF-8'.",
-)
 def test_extract_names_a_wrongly_encoded_line(tmp_path: Path) -> None:
     docs = tmp_path / "latin1.jsonl"
     record = {**GOOD_1, "text": UMLAUT_SENTENCE}
@@ -123,11 +111,6 @@ def test_extract_names_a_wrongly_encoded_line(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/nlp/cli.py _extract_store lets StoreError escape (traceback). Fix: "
-    "catch pipelines.store.StoreError around Store(...) and print it on one line, exit 2.",
-)
 def test_extract_from_an_unreadable_store(tmp_path: Path) -> None:
     db = tmp_path / "kammerwatch.db"
     db.write_bytes(b"kein SQLite" * 500)

@@ -60,11 +60,17 @@ def read_records(paths: Iterable[Path], counter: LineCounter) -> Iterator[dict[s
     from pipelines.nlp.facts import RecordError, normalize_record
 
     for path in paths:
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
+        with path.open("rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if not raw.strip():
                     continue
                 counter.read += 1
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    counter.skipped += 1
+                    print(f"{path}:{lineno}: skipped: not UTF-8 ({exc.reason})", file=sys.stderr)
+                    continue
                 try:
                     record = normalize_record(json.loads(line))
                 except (json.JSONDecodeError, RecordError) as exc:
@@ -104,21 +110,39 @@ def cmd_extract(args: argparse.Namespace) -> int:
         counter = LineCounter()
         out = args.output or DEFAULT_OUT
         facts = extract_records(read_records(args.files, counter), args.batch_size)
-        written = write_jsonl_atomic(out, facts)
+
+        def checked() -> Iterator[dict[str, Any]]:
+            yield from facts
+            if counter.read and not counter.used:
+                raise NoUsableInput  # abandons the temp file: the old output stays
+
+        try:
+            written = write_jsonl_atomic(out, checked())
+        except NoUsableInput:
+            print(f"extract: no usable line in {len(args.files)} file(s); {out} left as it was")
+            return 1
         print(f"extract: {written} documents -> {out} ({counter.skipped} lines skipped)")
-        return 1 if counter.read and not counter.used else 0  # empty input is not an error
+        return 0  # empty input is not an error
     return _extract_store(args)
+
+
+class NoUsableInput(Exception):
+    """Not one input line could be used."""
 
 
 def _extract_store(args: argparse.Namespace) -> int:
     from pipelines.nlp.facts import extract_records
-    from pipelines.store import Store
+    from pipelines.store import Store, StoreError
 
     if not args.db.exists():
         print(f"extract: no store at {args.db}; give JSONL files or run a crawl", file=sys.stderr)
         return 2
-    writer = Store(args.db)
-    reader = Store(args.db, readonly=True)  # WAL: reading while the writer commits
+    try:
+        writer = Store(args.db)
+        reader = Store(args.db, readonly=True)  # WAL: reading while the writer commits
+    except StoreError as exc:
+        print(f"kammerwatch: error: {exc}", file=sys.stderr)
+        return 2
     counter = LineCounter()
     written = 0
     try:
