@@ -25,6 +25,12 @@ from scrapy.statscollectors import StatsCollector
 from crawler.archive import WarcArchive, WarcRecorder
 
 REPLAYED = "kw_replayed"
+
+
+class NotInArchive(IgnoreRequest):
+    """The replayed archive does not hold this URL (counted as kw/archive/missing)."""
+
+
 FETCHED_AT = "kw_fetched_at"
 
 
@@ -46,7 +52,7 @@ class ArchiveReplayMiddleware:
         archived = self.archive.get(request.url)
         if archived is None:
             self.stats.inc_value("kw/archive/missing")
-            raise IgnoreRequest(f"not in archive {self.archive.path}: {request.url}")
+            raise NotInArchive(f"not in archive {self.archive.path}: {request.url}")
         self.stats.inc_value("kw/archive/replayed")
         headers = Headers(archived.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body)

@@ -245,3 +245,69 @@ class ObservationPipeline:
         if self.export:
             rows = export_observations(self.path, self.out_dir)
             self.stats.set_value(f"kw/export/{EXPORT_NAME}", rows)
+
+
+OUTCOME_TEXT = {
+    "http_error": "antwortete mit einem HTTP-Fehler",
+    "dns_failure": "war im DNS nicht auffindbar",
+    "timeout": "antwortete nicht (Zeitüberschreitung)",
+    "tls_error": "lieferte einen TLS-Fehler",
+    "connection_refused": "verweigerte die Verbindung",
+    "connection_error": "war nicht erreichbar",
+    "redirect_to_banner": "leitete auf die Störungsseite um",
+    "banner_page": "zeigte die Störungsseite",
+    "emergency_page": "zeigte eine Notseite",
+}
+
+
+def timeline_inputs(
+    events: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Observed outages as documents (kind "observation") and their facts, for the timeline.
+
+    Each observed stretch becomes one document whose text says what the crawler
+    saw, with an asserted outage claim dated at its first failed check and, when
+    the site was seen back, a restored claim dated then.
+    """
+    docs: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = []
+    for event in events:
+        first = event["evidence"][0] if event["evidence"] else {}
+        url = first.get("url") or ""
+        saw = OUTCOME_TEXT.get(event["outcome"], "war nicht erreichbar")
+        text = f"Die Website {url} {saw}: beobachtet von {event['start']} bis {event['end']}."
+        claims = [_claim("outage", event["chamber"], event["start"], text)]
+        if event.get("restored_observed"):
+            back = f" Wieder erreichbar beobachtet am {event['restored_observed']}."
+            text += back
+            claims.append(_claim("restored", event["chamber"], event["restored_observed"], back))
+            claims[-1]["evidence"] = {
+                "text": back.strip(),
+                "start": len(text) - len(back) + 1,
+                "end": len(text),
+            }
+        doc_id = f"observation:{event['id']}"
+        docs.append({
+            "id": doc_id, "kind": "observation", "url": url, "canonical_url": url,
+            "source": "kammerwatch", "title": f"Beobachtung {event['chamber']}", "author": None,
+            "published": event["start"], "modified": event["end"], "language": "de",
+            "text": text, "comment_count": 0, "fetched_at": event["end"],
+        })  # fmt: skip
+        facts.append({
+            "doc_id": doc_id, "url": url, "kind": "observation",
+            "chambers": [{"id": event["chamber"], "status": "affected", "mentions": []}],
+            "dates": [], "claims": claims, "organizations": [], "people": [],
+        })  # fmt: skip
+    return docs, facts
+
+
+def _claim(kind: str, chamber: str, when: str, sentence: str, start: int) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "polarity": "asserted",
+        "chambers": [chamber],
+        "date": {"value": when[:10], "precision": "day"},
+        "speaker": None,
+        "attribution": "Kammerwatch-Beobachtung",
+        "evidence": {"text": sentence, "start": start, "end": start + len(sentence)},
+    }

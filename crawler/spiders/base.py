@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from crawler.dates import now_iso
 from crawler.items import Comment, Thread
-from crawler.middlewares import FETCHED_AT
+from crawler.middlewares import FETCHED_AT, NotInArchive
 from crawler.middlewares_safety import RefusedRequest, error_kind
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
@@ -121,7 +121,8 @@ class ArticleSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         # ErrorCounterMiddleware has counted download errors already (kw_error_kind)
         counted = request is not None and request.meta.get("kw_error_kind")
-        if not counted and not isinstance(failure.value, RefusedRequest):
+        expected = isinstance(failure.value, RefusedRequest | NotInArchive)  # counted elsewhere
+        if not counted and not expected:
             self.inc(f"kw/errors/{error_kind(failure)}")
         self.logger.warning(
             "failed %s: %s", getattr(request, "url", "?"), failure.getErrorMessage()

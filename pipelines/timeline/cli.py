@@ -122,6 +122,12 @@ def build_outputs(
             facts.extend(read_facts_file(path))
     elif not facts and (out / "facts.jsonl").exists():
         facts = list(read_facts_file(out / "facts.jsonl"))
+    if db.exists():  # what the chambers spider saw itself: observed outages
+        from pipelines.observations import observed_events, timeline_inputs
+
+        observed_docs, observed_facts = timeline_inputs(observed_events(db))
+        articles.extend(observed_docs)
+        facts.extend(observed_facts)
     if not facts:
         log.warning("no facts found (run `kammerwatch extract` first); all chambers unknown")
 
