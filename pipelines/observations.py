@@ -276,16 +276,15 @@ def timeline_inputs(
         url = first.get("url") or ""
         saw = OUTCOME_TEXT.get(event["outcome"], "war nicht erreichbar")
         text = f"Die Website {url} {saw}: beobachtet von {event['start']} bis {event['end']}."
-        claims = [_claim("outage", event["chamber"], event["start"], text)]
+        claims = [_claim("outage", event["chamber"], event["start"], text, 0)]
         if event.get("restored_observed"):
-            back = f" Wieder erreichbar beobachtet am {event['restored_observed']}."
-            text += back
-            claims.append(_claim("restored", event["chamber"], event["restored_observed"], back))
-            claims[-1]["evidence"] = {
-                "text": back.strip(),
-                "start": len(text) - len(back) + 1,
-                "end": len(text),
-            }
+            back = f"Wieder erreichbar beobachtet am {event['restored_observed']}."
+            claims.append(
+                _claim(
+                    "restored", event["chamber"], event["restored_observed"], back, len(text) + 1
+                )
+            )
+            text = f"{text} {back}"
         doc_id = f"observation:{event['id']}"
         docs.append({
             "id": doc_id, "kind": "observation", "url": url, "canonical_url": url,

@@ -139,3 +139,31 @@ def test_spider_adds_its_pipeline() -> None:
         "pipelines.store.StorePipeline": 300,
         "pipelines.observations.ObservationPipeline": 350,
     }
+
+
+def test_observed_outages_become_timeline_events(tmp_path: Path) -> None:
+    from pipelines.timeline.cli import build_outputs
+
+    out = tmp_path / "out"
+    out.mkdir()
+    Store(out / "kammerwatch.db").close()
+    fill(
+        out / "kammerwatch.db",
+        [
+            obs("hwk-dortmund", 0, "ok"),
+            obs("hwk-dortmund", 1, "redirect_to_banner"),
+            obs("hwk-dortmund", 2, "redirect_to_banner"),
+            obs("hwk-dortmund", 3, "ok"),
+        ],
+    )
+    timeline, errors = build_outputs(out, generated_at="2024-01-20T00:00:00+01:00")
+    assert errors == []
+    observed = [
+        e for e in timeline["events"] if any(s["kind"] == "observation" for s in e["sources"])
+    ]
+    assert {(e["type"], e["date"], tuple(e["chambers"])) for e in observed} == {
+        ("outage", "2024-01-09", ("hwk-dortmund",)),
+        ("restored", "2024-01-11", ("hwk-dortmund",)),
+    }
+    dortmund = next(c for c in timeline["chambers"] if c["id"] == "hwk-dortmund")
+    assert dortmund["status"] in ("affected", "partially_affected")
