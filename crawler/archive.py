@@ -14,7 +14,7 @@ import io
 import re
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -317,12 +317,3 @@ class WarcRecorder:
 
 def deterministic_id(url: str, salt: str = "") -> str:
     return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, salt + url)}>"
-
-
-def iter_records(path: str | Path) -> Iterator[ArchivedResponse]:
-    """Every response record in file order (for tests and tools)."""
-    archive = WarcArchive(path)
-    for url in archive.urls():
-        response = archive.get(url)
-        if response is not None:
-            yield response

@@ -15,7 +15,7 @@ last resort, restricted to German and English with day-first order, so that
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -165,10 +165,6 @@ def parse_datetime(value: str | None, *, assume_local: bool = False) -> str | No
     return isoformat(parsed) if parsed else None
 
 
-def is_date_only(value: str | None) -> bool:
-    return bool(value) and bool(re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value or ""))
-
-
 def utc_to_local(value: str | None) -> str | None:
     """A naive UTC timestamp (WordPress ``date_gmt``) → Berlin ISO string."""
     if not value:
@@ -178,7 +174,3 @@ def utc_to_local(value: str | None) -> str | None:
         return parse_datetime(value)
     parsed = datetime.fromisoformat(value.strip().rstrip("Z")[:19]).replace(tzinfo=UTC)
     return isoformat(parsed)
-
-
-def from_date(value: date) -> str:
-    return isoformat(datetime.combine(value, time(), tzinfo=BERLIN))
