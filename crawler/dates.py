@@ -160,6 +160,8 @@ def parse_datetime(value: str | None, *, assume_local: bool = False) -> str | No
             "RETURN_AS_TIMEZONE_AWARE": True,
             "PREFER_DAY_OF_MONTH": "first",
             "STRICT_PARSING": True,
+            # no "gestern"/"vor 2 Stunden": relative to what? (the fetch, an archive's capture?)
+            "PARSERS": ["timestamp", "absolute-time", "custom-formats"],
         },
     )
     return isoformat(parsed) if parsed else None

@@ -24,6 +24,8 @@ from crawler.dates import parse_datetime, utc_to_local
         ("17.07, 2011 @ 13:04", None),
         ("", None),
         ("kein Datum", None),
+        ("gestern", None),  # relative page dates are not guessed against the wall clock
+        ("vor 2 Stunden", None),
     ],
 )
 def test_parse_datetime(raw: str, expected: str | None) -> None:
