@@ -37,6 +37,8 @@ COMPOUND_LABELS = frozenset(
 # labels of multi-word hedges, and the claim cues their words lose
 HEDGE_PHRASE_LABELS = frozenset({"UNC", "NOT_RULED_OUT", "OPEN"})
 HEDGED_AWAY = frozenset({"OUTAGE", "AVAIL", "CRIME_REPORT", "INVESTIGATE", "NEG"})
+# phrases naming a thing ("kein Abfluss"): their article-negation still negates the clause
+NEG_KEEPING_LABELS = frozenset({"BREACH"})
 
 
 @dataclass
@@ -143,8 +145,9 @@ class CueLexicon:
                 hedges.append((start, end))
             for i in range(start, end):
                 out[i] = out[i] | {label}
-                if label not in ("NEG",):
-                    bound[i] = True
+                if label == "NEG" or (label in NEG_KEEPING_LABELS and "NEG" in out[i]):
+                    continue
+                bound[i] = True
         for start, end in hedges:
             # "geht nicht davon aus", "Gegenstand der Ermittlungen": the words of a hedge
             # are not also an outage ("geht nicht") or an investigation

@@ -9,7 +9,9 @@ Status rules (documented in docs/TIMELINE.md):
 - ``affected``: an asserted outage, attack or data breach names the chamber;
 - ``partially_affected``: affected, but only its e-mail was hit (an outage
   reported as e-mail only) or it was only briefly offline (an uncontested
-  restoration at most :data:`BRIEF_OUTAGE_DAYS` days after the outage began);
+  restoration at most :data:`BRIEF_OUTAGE_DAYS` days after the outage began,
+  and no outage reported as beginning after that restoration: "back online"
+  followed by "still down two days later" was no brief outage);
 - ``not_affected``: no such claim, but a source says it was reachable / not hit;
 - ``unknown``: nothing, only mentions, or only hedged reports.
 """
@@ -134,7 +136,10 @@ def _status(chamber: Chamber, events: list[Event], doc_statuses: set[str]) -> di
             start = _day(outage_since)
             back = _first(e.start_day for e in restored if not e.conflicts)
             end = _day(back)
-            if start and end and 0 <= (end - start).days <= BRIEF_OUTAGE_DAYS:
+            down_again = end is not None and any(
+                (day := _day(e.start_day)) is not None and day > end for e in outages
+            )
+            if start and end and 0 <= (end - start).days <= BRIEF_OUTAGE_DAYS and not down_again:
                 status, reason = "partially_affected", "nur kurz offline"
     elif negated or "not_affected" in doc_statuses:
         status, reason = "not_affected", "als erreichbar bzw. nicht betroffen gemeldet"

@@ -5,20 +5,30 @@ Two events about the same chamber (or both about the provider) conflict when
 - ``polarity``: they have the same claim type, their dates overlap (for the
   time-varying types outage, restored and services_continue; the incident-wide
   facts attack, data_breach and authority_notified always overlap) and
-  - one is ``negated`` and the other ``asserted`` or ``uncertain``
-    ("no outflow of data" vs "outflow not ruled out"), or
-  - one is ``asserted`` and the other ``uncertain`` *and* the hedge is a
-    walk-back: a source at least as strong as every earlier assertion hedged
-    after it.  A hedge before the confirmation, or from a weaker source, is
-    only weaker evidence and not a contradiction;
+  - one is ``negated`` and the other ``asserted``, or
+  - one is ``uncertain`` and the other firm (``asserted`` or ``negated``) *and*
+    the hedge is a walk-back: a source at least as strong as every earlier
+    firm report (of another document) hedged after it ("outflow ruled out",
+    then the chamber: "contrary to reports, outflow cannot be ruled out"), and
+    no source at least as strong as the hedge made the firm statement again
+    later.  A document that confirms a claim and also hedges it is an update
+    (its confirmation wins); one that says "no evidence" and "cannot be ruled
+    out" hedges.  A hedge before the firm report ("unclear whether data flowed
+    out", then the chamber: "no evidence of an outflow"), or from a weaker
+    source, is only earlier or weaker knowledge and not a contradiction;
 - ``status``: one source reports the chamber offline and another reports it
   restored on the same day, and neither source says both (a partial
   restoration, "homepage back, online services still down", is not a
   contradiction).
 
 Outage reports scoped to e-mail do not contradict website reports; outage,
-restored and services_continue reports without a chamber (about unnamed
-chambers) contradict nothing.
+restored, services_continue and authority_notified reports without a chamber
+(about unnamed chambers, or notifications by different parties: "several
+chambers informed the regulator" vs "the provider did not say whether ...")
+contradict nothing.  Reader comments weigh less: a side backed only by
+comments does not contradict a side backed by the chamber's own notice (no
+conflict is recorded; the comment stays visible as its own event marked
+``comment_only``); against articles or other comments it is a conflict.
 """
 
 from __future__ import annotations
@@ -55,15 +65,33 @@ def _scopes_clash(a: Event, b: Event) -> bool:
     return a.scope is None or b.scope is None or a.scope == b.scope
 
 
-def _walk_back(asserted: Event, hedged: Event) -> bool:
+def _walk_back(firm: Event, hedged: Event) -> bool:
+    """A hedge that takes back earlier firm reports and is not confirmed again later."""
+    firm_ids = {d.id for d in firm.documents}
     for unit in hedged.units:
-        doc = unit.doc
-        if doc.kind == "comment" or not doc.published:
+        doc, at = unit.doc, unit.doc.published
+        if doc.kind == "comment" or not at:
             continue
-        earlier = [d for d in asserted.documents if d.published and d.published < doc.published]
-        if earlier and WEIGHTS[doc.kind] >= max(WEIGHTS[d.kind] for d in earlier):
+        if firm.polarity == "asserted" and doc.id in firm_ids:
+            continue  # it also confirms: an update quoting its earlier question
+        weight = WEIGHTS[doc.kind]
+        others = [(d.published, d.kind) for d in firm.documents if d.published and d.id != doc.id]
+        earlier = [WEIGHTS[kind] for when, kind in others if when and when < at]
+        if not earlier or weight < max(earlier):
+            continue
+        if not any(when and when > at and WEIGHTS[kind] >= weight for when, kind in others):
             return True
     return False
+
+
+INCIDENT_WIDE_PER_PARTY = ("authority_notified",)
+
+
+def _comment_against_official(a: Event, b: Event) -> bool:
+    """One side rests on reader comments only, the other on a chamber's own notice."""
+    return any(
+        x.comment_only and any(d.kind == "notice" for d in y.documents) for x, y in ((a, b), (b, a))
+    )
 
 
 def _polarity_conflict(a: Event, b: Event) -> bool:
@@ -71,11 +99,14 @@ def _polarity_conflict(a: Event, b: Event) -> bool:
         return False
     if a.type in TIME_VARYING and (not a.chambers or not _overlap(a, b)):
         return False  # chamber-less service reports are about unnamed, different chambers
-    pols = {a.polarity, b.polarity}
-    if "negated" in pols:
+    if a.type in INCIDENT_WIDE_PER_PARTY and not a.chambers:
+        return False  # who notified whom is unsaid: different parties, no contradiction
+    if _comment_against_official(a, b):
+        return False
+    if {a.polarity, b.polarity} == {"asserted", "negated"}:
         return True
-    asserted, hedged = (a, b) if a.polarity == "asserted" else (b, a)
-    return _walk_back(asserted, hedged)
+    firm, hedged = (a, b) if b.polarity == "uncertain" else (b, a)
+    return _walk_back(firm, hedged)
 
 
 def _status_conflict(a: Event, b: Event) -> bool:
@@ -83,7 +114,7 @@ def _status_conflict(a: Event, b: Event) -> bool:
         return False
     if b.polarity != "asserted" or not a.chambers or not _same_day(a, b):
         return False
-    if not _scopes_clash(a, b):
+    if not _scopes_clash(a, b) or _comment_against_official(a, b):
         return False
     down_docs = {u.doc.id for u in (a if a.type == "outage" else b).units}
     up_docs = {u.doc.id for u in (b if a.type == "outage" else a).units}

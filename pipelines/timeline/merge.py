@@ -153,6 +153,8 @@ def _claim_units(
         scope = None
         if is_service:
             scope = outage_scope(text) if specific else "website"
+            if claim["polarity"] == "negated" and _SITE_UP.search(text):
+                scope = "website"  # "Homepage geht, nur E-Mail nicht": the site is what works
         result.append(
             Unit(
                 type=claim["type"],

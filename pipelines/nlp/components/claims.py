@@ -88,6 +88,7 @@ GROUP_DETERMINERS = frozenset(
     {"die", "den", "der", "alle", "allen", "aller", "diese", "diesen", "dieser", "the", "all",
      "these", "those", "bei", "beiden"}
 )  # fmt: skip
+CAUSAL_PREPOSITIONS = frozenset({"wegen", "aufgrund", "infolge", "because", "due"})
 BARE_CHAMBER_WORDS = frozenset({"kammer", "handwerkskammer", "hwk"})
 QUOTES = frozenset({'"', "„", "“", "”", "'", "‚", "‘"})
 
@@ -112,6 +113,7 @@ class Clause:
     colon: bool = False  # follows a colon ("Betroffen sind: Aachen, Köln")
     weak_channel: bool = False  # "per Mail" with nothing about a chamber or a service
     neg_nicht: bool = False  # negated by "nicht" (not by "keiner schreibt")
+    outage_cause: bool = False  # "wegen des Ausfalls": the outage is a cause, not the claim
 
     @property
     def has_claim(self) -> bool:
@@ -576,6 +578,13 @@ class ClaimExtractor:
             # "ausschließen könne man es nicht", "ausgeschlossen ist das nicht"
             found.add("NOT_RULED_OUT")
             free_neg = False
+        elif free_neg and _refusal(lowers, a, b):
+            # "wollte der Sprecher nicht sagen": a refusal to answer, not a denial
+            found.add("UNC")
+            free_neg = False
+        elif rule_out and "NOT_RULED_OUT" not in found and {"BREACH", "EXFIL", "ATTACK"} & found:
+            # "ein Datenabfluss kann ausgeschlossen werden": ruled out is a negation
+            found.add("RULED_OUT")
         types: dict[str, bool] = {}
         named_here = first_named < b
         # the head noun comes first: "die Prüfungen der HWK Ulm", "Mitgliederdaten der Kammer"
@@ -661,6 +670,11 @@ class ClaimExtractor:
         clause = Clause(a, b, found, free_neg, types, presupposed)
         clause.attack_on_chamber = attack_on_chamber
         clause.outage_ref = outage_ref
+        outage_at = [i for i in range(a, b) if "OUTAGE" in labels[i]]
+        clause.outage_cause = bool(outage_at) and all(
+            any(lowers[j] in CAUSAL_PREPOSITIONS for j in range(max(a, i - 3), i))
+            for i in outage_at
+        )
         clause.vague = bool(vague) and any(i in vague for i in range(a, b))
         clause.has_named = named_here
         clause.speculative = "KONJ2" in found and any(
@@ -759,13 +773,15 @@ class ClaimExtractor:
                     continue
                 polarity = "uncertain"
             in_clause = [m for m in sent_mentions if clause.start <= m.start < clause.end]
+            vague_subject = clause.vague
             if not in_clause and k > 0 and not clauses[k - 1].types:
                 # "Die HWK Münster | dagegen ist nicht betroffen": the subject before the cut
                 prev = clauses[k - 1]
                 in_clause = [m for m in sent_mentions if prev.start <= m.start < prev.end]
+                vague_subject = vague_subject or prev.vague  # "Andere Kammern | dagegen ..."
             if in_clause:
                 chambers = self._chambers(view, in_clause)
-            elif clause.vague:
+            elif vague_subject:
                 chambers = []  # "zahlreiche Kammern", "die betroffenen Kammern"
             else:
                 chambers = sent_chambers
@@ -778,6 +794,8 @@ class ClaimExtractor:
                         continue  # "sobald die Systeme wieder verfügbar sind"
                     if _work_in_progress(view.lowers, clause.start, clause.end):
                         continue  # "arbeiten an der Wiederherstellung"
+                    if _purpose(view.lowers, clause.start, clause.end):
+                        continue  # "alles tun, um die Seite wieder online zu bringen"
                     if pol == "asserted" and _future(labels, view.lowers, clause):
                         pol = "uncertain"  # "soll bis Ende Januar wieder laufen"
                 if typ == "attack":
@@ -811,6 +829,8 @@ class ClaimExtractor:
                     and "CHAMBER_WORD" not in sent_labels
                 ):
                     continue  # "Ich wurde per Mail darauf aufmerksam gemacht"
+                if typ == "outage" and clause.outage_cause and pol == "negated":
+                    continue  # "Fristen, die wegen der Störung nicht eingehalten werden"
                 if typ == "outage" and clause.outage_ref:
                     if not clause.vague:
                         continue  # "von der Störung nicht betroffen": no outage claimed
@@ -840,7 +860,7 @@ class ClaimExtractor:
             return "uncertain"  # "soll", Konjunktiv I without a named source
         if "KONJ2" in labs and (not official or clause.speculative):
             return "uncertain"  # "könnte", "wäre"; reported speech when a source is named
-        if "NEG_FIND" in labs or clause.free_neg:
+        if "NEG_FIND" in labs or "RULED_OUT" in labs or clause.free_neg:
             return "negated"
         return "asserted"
 
@@ -970,6 +990,26 @@ def _work_in_progress(lowers: list[str], a: int, b: int) -> bool:
         and any(lowers[j] in ("an", "mit", "am") for j in range(max(a, i - 3), i))
         for i in range(a, b)
     )
+
+
+REFUSAL_MODALS = frozenset({"will", "wollte", "wollten", "wollen", "möchte", "mochte"})
+REFUSAL_VERBS = frozenset(
+    {"sagen", "äußern", "kommentieren", "mitteilen", "nennen", "angeben", "bestätigen"}
+)
+
+
+def _refusal(lowers: list[str], a: int, b: int) -> bool:
+    """ "wollte ... nicht sagen", "will sich nicht äußern": someone declines to answer."""
+    words = set(lowers[a:b])
+    return bool(words & REFUSAL_MODALS) and bool(words & REFUSAL_VERBS) and "nicht" in words
+
+
+def _purpose(lowers: list[str], a: int, b: int) -> bool:
+    """ "um ... wieder ... zu bringen": an aim, not a restoration ("um 10 Uhr" is a time)."""
+    for i in range(a, b - 1):
+        if lowers[i] == "um" and not lowers[i + 1][:1].isdigit():
+            return any(lowers[j] == "zu" for j in range(i + 2, b))
+    return False
 
 
 def _future(labels: list[frozenset[str]], lowers: list[str], clause: Clause) -> bool:
