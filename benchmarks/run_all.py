@@ -15,6 +15,7 @@ BENCHMARKS = [
     ["extraction_quality.py"],
     ["nlp_throughput.py", "--docs", "20000"],
     ["discovery_quality.py"],
+    ["incremental.py", "--posts", "40", "--runs", "10"],
 ]
 
 

@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares_safety.EncodingRepairMiddleware": 560,
     # Stops non-text downloads (PDF, images) after the headers.
     "crawler.middlewares_safety.ContentTypeFilterMiddleware": 570,
+    # Incremental crawls (KW_INCREMENTAL): conditional requests, unchanged pages skipped
+    # unless their comment thread is due (after decompression, before WARC recording).
+    "crawler.incremental.IncrementalMiddleware": 585,
     # Records every fetched response into a WARC when KW_WARC_RECORD is set (live crawls).
     "crawler.middlewares.WarcRecorderMiddleware": 580,
     # Ends redirect loops at the first repeated URL.
@@ -85,6 +88,8 @@ KW_RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After gives the URL up for t
 KW_STORE_COMMIT_EVERY = 50  # documents per store transaction (always whole documents)
 KW_STORE_COMMIT_SECONDS = 2.0  # ... or this long, whichever comes first
 KW_RESUME = False  # set by --resume: start URLs already stored are skipped
+KW_INCREMENTAL = False  # conditional requests, skip unchanged pages (on for `run --live`)
+KW_NOW = ""  # ISO 8601: fake clock of the thread re-check decay (tests, benchmarks)
 KW_NLP = False  # run the NLP extraction as an item pipeline during the crawl
 KW_NLP_BATCH = 64  # documents per nlp.pipe batch
 KW_REST_PER_PAGE = 100  # WordPress REST page size (WordPress caps it at 100)

@@ -8,6 +8,11 @@ comment missing from a completely re-read thread gets ``deleted_at`` instead of
 being removed.  Nothing is silently overwritten.  WAL journal and one
 transaction per document: a killed crawl never leaves half a thread or a
 corrupt file.  :class:`StorePipeline` is the Scrapy item pipeline in front of it.
+
+For incremental crawls (:mod:`crawler.incremental`) the store also keeps the
+HTTP validators of each fetched page (``http_cache``: ETag, Last-Modified, body
+hash) and when each comment thread was last read completely and last had a new
+comment (``thread_checks``), which sets its decaying re-check interval.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Self
@@ -63,8 +69,25 @@ CREATE TABLE IF NOT EXISTS facts (
   facts TEXT NOT NULL,
   extracted_at TEXT
 );
+CREATE TABLE IF NOT EXISTS http_cache (
+  url TEXT PRIMARY KEY,
+  etag TEXT,
+  last_modified TEXT,
+  fetched_at TEXT,
+  content_hash TEXT
+);
+CREATE TABLE IF NOT EXISTS thread_checks (
+  article_id TEXT PRIMARY KEY,
+  last_checked TEXT NOT NULL,
+  last_new_comment TEXT,
+  interval REAL NOT NULL
+);
 """
 )
+
+# Decaying re-check interval of comment threads (seconds): see :func:`recheck_interval`.
+MIN_RECHECK = 3600.0
+MAX_RECHECK = 7 * 24 * 3600.0
 
 
 # Columns added after the first release: created on open when missing.
@@ -82,6 +105,25 @@ CONTENT_FIELDS = {
 def content_hash(table: str, values: dict[str, Any]) -> str:
     payload = json.dumps([values.get(f) for f in CONTENT_FIELDS[table]], ensure_ascii=False)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def recheck_interval(last_checked: str, last_new_comment: str | None) -> float:
+    """Seconds until a thread is due again: half the time it has been quiet,
+    at least an hour, at most a week (``min(7 d, max(1 h, quiet / 2))``)."""
+    if not last_new_comment:
+        return MAX_RECHECK
+    try:
+        quiet = (
+            datetime.fromisoformat(last_checked) - datetime.fromisoformat(last_new_comment)
+        ).total_seconds()
+    except ValueError:
+        return MIN_RECHECK
+    return min(MAX_RECHECK, max(MIN_RECHECK, quiet / 2))
+
+
+def seconds_between(start: str, end: str) -> float:
+    """``end - start`` in seconds (ISO 8601 with offsets)."""
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
 @cache
@@ -214,6 +256,82 @@ class Store:
         )
         return len(gone)
 
+    # -- incremental crawling -----------------------------------------------
+    def validators(self, url: str) -> dict[str, Any] | None:
+        """The ``http_cache`` row of ``url`` (etag, last_modified, fetched_at,
+        content_hash), or None."""
+        row = self.db.execute("SELECT * FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row is not None else None
+
+    def save_validators(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        fetched_at: str,
+        content_hash: str,
+    ) -> None:
+        """Remember what the last complete fetch of ``url`` answered."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, fetched_at, "
+            "content_hash) VALUES (?, ?, ?, ?, ?)",
+            (url, etag, last_modified, fetched_at, content_hash),
+        )
+
+    def article_id_for(self, url: str) -> str | None:
+        """The id of the stored article at ``url`` (its URL or canonical URL)."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1", (url, url)
+        ).fetchone()
+        return str(row[0]) if row is not None else None
+
+    def thread_check(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT * FROM thread_checks WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return dict(row) if row is not None else None
+
+    def thread_due(self, url: str, now: str) -> bool:
+        """Whether the comment thread of the article at ``url`` should be read again
+        (True for an article never checked or not stored)."""
+        article_id = self.article_id_for(url)
+        check = self.thread_check(article_id) if article_id else None
+        if check is None:
+            return True
+        return seconds_between(check["last_checked"], now) >= float(check["interval"])
+
+    def record_thread_check(
+        self, article_id: str, now: str, new_comments: list[Comment | dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A complete read of a thread at ``now`` found ``new_comments``.
+
+        The thread's activity is the date of its newest new comment (not later
+        than ``now``; ``now`` when undated): a thread quiet since 2024 is quiet
+        at once, one that just got comments is checked again soon.  Returns the
+        new row.
+        """
+        old = self.thread_check(article_id)
+        last_new = old["last_new_comment"] if old else None
+        if new_comments:
+            dates = [
+                (c.published if isinstance(c, Comment) else c.get("published")) or now
+                for c in new_comments
+            ]
+            newest = min(max(dates, key=_instant), now, key=_instant)
+            last_new = newest if last_new is None else max(last_new, newest, key=_instant)
+        interval = recheck_interval(now, last_new)
+        self.db.execute(
+            "INSERT OR REPLACE INTO thread_checks (article_id, last_checked, last_new_comment, "
+            "interval) VALUES (?, ?, ?, ?)",
+            (article_id, now, last_new, interval),
+        )
+        return {
+            "article_id": article_id,
+            "last_checked": now,
+            "last_new_comment": last_new,
+            "interval": interval,
+        }
+
     def replace_facts(self, facts: Iterable[dict[str, Any]]) -> int:
         """Store one facts dict per document (by ``doc_id``), replacing older ones."""
         count = 0
@@ -260,6 +378,13 @@ class Store:
             yield json.loads(raw)
 
 
+def _instant(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return datetime.min.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
 def shared_store(crawler: Crawler) -> Store:
     """The crawl's one connection to its store, shared by the pipelines that write.
 
@@ -301,6 +426,8 @@ class StorePipeline:
         self.store: Store | None = None
         self.pending = 0
         self.last_commit = time.monotonic()
+        self.track_threads = crawler.settings.getbool("KW_INCREMENTAL")
+        self.now = crawler.settings.get("KW_NOW") or now_iso()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -319,15 +446,21 @@ class StorePipeline:
             return item
         records = item.records() if isinstance(item, Thread) else [item]
         counts: dict[str, int] = {}
+        new_comments: list[Comment | dict[str, Any]] = []
         for record in records:
             if isinstance(record, Article | Comment):
-                key = f"kw/store/{record.kind}/{self.store.upsert_status(record)}"
+                status = self.store.upsert_status(record)
+                key = f"kw/store/{record.kind}/{status}"
                 counts[key] = counts.get(key, 0) + 1
+                if status == "new" and isinstance(record, Comment):
+                    new_comments.append(record)
         if isinstance(item, Thread) and item.comments_complete:
             present = {c.id for c in item.comments}
             deleted = self.store.mark_deleted(item.article.id, present)
             if deleted:
                 counts["kw/store/comment/deleted"] = deleted
+            if self.track_threads:
+                self.store.record_thread_check(item.article.id, self.now, new_comments)
         for key, count in counts.items():
             self.stats.inc_value(key, count)
         self.pending += 1
