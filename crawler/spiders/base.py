@@ -10,6 +10,7 @@ actually extracted, followed by its comments in thread order.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -124,8 +125,10 @@ class ArticleSpider(scrapy.Spider):
         expected = isinstance(failure.value, RefusedRequest | NotInArchive)  # counted elsewhere
         if not counted and not expected:
             self.inc(f"kw/errors/{error_kind(failure)}")
-        self.logger.warning(
-            "failed %s: %s", getattr(request, "url", "?"), failure.getErrorMessage()
+        # unchanged pages (incremental crawls) and refused URLs are no failures
+        level = logging.DEBUG if expected else logging.WARNING
+        self.logger.log(
+            level, "failed %s: %s", getattr(request, "url", "?"), failure.getErrorMessage()
         )
 
     def count_provenance(self, kind: str, provenance: dict[str, str]) -> None:

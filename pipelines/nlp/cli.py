@@ -100,6 +100,7 @@ def run_stage(out_dir: str) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Run extraction on files (to JSONL) or on the store (facts written back)."""
+    from crawler.progress import progress
     from pipelines.nlp.facts import extract_records
 
     if args.files:
@@ -109,7 +110,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return 2
         counter = LineCounter()
         out = args.output or DEFAULT_OUT
-        facts = extract_records(read_records(args.files, counter), args.batch_size)
+        records = progress(read_records(args.files, counter), label="extract")
+        facts = extract_records(records, args.batch_size)
 
         def checked() -> Iterator[dict[str, Any]]:
             yield from facts
@@ -131,6 +133,7 @@ class NoUsableInput(Exception):
 
 
 def _extract_store(args: argparse.Namespace) -> int:
+    from crawler.progress import progress
     from pipelines.nlp.facts import extract_records
     from pipelines.store import Store, StoreError
 
@@ -146,7 +149,10 @@ def _extract_store(args: argparse.Namespace) -> int:
     counter = LineCounter()
     written = 0
     try:
-        records = _store_records(reader.iter_documents(), counter)
+        total = reader.count("articles") + reader.count("comments")
+        records = _store_records(
+            progress(reader.iter_documents(), total=total, label="extract"), counter
+        )
         it = extract_records(records, args.batch_size)
         while batch := list(islice(it, 256)):
             written += writer.replace_facts(batch)

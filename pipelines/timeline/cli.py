@@ -81,6 +81,7 @@ def build_outputs(
     generated_at: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Build and write everything; returns the timeline and its schema errors."""
+    from crawler.progress import progress
     from pipelines.store import Store, StoreError
     from pipelines.timeline.browse import write_metadata, write_store_tables
     from pipelines.timeline.build import build_timeline
@@ -112,7 +113,8 @@ def build_outputs(
                 articles = list(store.rows("articles"))
                 comments = list(store.rows("comments"))
                 if not facts_files:
-                    facts = list(store.iter_facts())
+                    total = store.count("facts")
+                    facts = list(progress(store.iter_facts(), total=total, label="timeline"))
         except StoreError as exc:
             raise InputError(str(exc)) from exc
     else:
