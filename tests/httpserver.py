@@ -275,17 +275,24 @@ class _Server(ThreadingHTTPServer):
 
 
 class LocalServer:
-    """Owns the listening socket and thread; use :func:`serve` or the fixture."""
+    """Owns the listening socket and thread; use :func:`serve` or the fixture.
+
+    Subclasses serve another kind of site by setting the three class attributes.
+    """
+
+    site_class: type[LocalSite] = LocalSite
+    server_class: Any = _Server
+    thread_name = "localsite"
 
     def __init__(self) -> None:
-        self.site = LocalSite()
-        self._server = _Server(self.site)
+        self.site = self.site_class()
+        self._server = self.server_class(self.site)
         port = self._server.server_address[1]
         self.site.base_url = f"http://127.0.0.1:{port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
-            name=f"localsite-{port}",
+            name=f"{self.thread_name}-{port}",
             daemon=True,
         )
 

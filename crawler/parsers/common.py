@@ -362,6 +362,19 @@ def remove(root: _Element, selectors: Iterable[str]) -> None:
         drop(el)
 
 
+# "Re:", "Aw:", "Antw:", "Re^2:", "Re[3]:" — a forum reply repeating its parent's subject
+REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|antw(?:ort)?)(?:\^\d+|\[\d+\])?\s*:", re.I)
+
+
+def comment_text(subject: str, body: str) -> str:
+    """A forum posting's text: its subject (unless a "Re: …" repetition), then its body."""
+    subject = clean_inline(subject)
+    parts = [subject] if subject and not REPLY_SUBJECT.match(subject) else []
+    if body:
+        parts.append(body)
+    return "\n\n".join(parts)
+
+
 def drop_noise(paras: list[str], patterns: Iterable[re.Pattern[str]]) -> list[str]:
     pats = list(patterns)
     return [p for p in paras if not any(pat.search(p) for pat in pats)]

@@ -24,13 +24,13 @@ from lxml.etree import _Element
 from crawler.dates import parse_datetime
 from crawler.items import Article, Comment
 from crawler.parsers import common
+from crawler.parsers.common import comment_text
 
 READ_URL = re.compile(r"/(?P<forum>\d+),(?P<thread>\d+),(?P<msg>\d+),read\.html$")
 LIST_URL = re.compile(r"/(?P<forum>\d+),list(?:,[^/]*)?\.html$")
 MSG_ID = re.compile(r"^msg-(\d+)$")
 PADDING = re.compile(r"padding-left\s*:\s*(\d+)\s*px", re.I)
 LEVEL_PX = 20
-REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw)(?:\^\d+|\[\d+\])?\s*:", re.I)
 _AUTHOR_LABEL = re.compile(r"^\s*(?:Autor|Von)\s*:\s*", re.I)
 
 
@@ -205,15 +205,6 @@ def parse_thread_page(html: str, url: str) -> ThreadPage:
     ]
     page.page_urls = thread_pages
     return page
-
-
-def comment_text(subject: str, body: str) -> str:
-    """Subject (unless it is a "Re: …" repetition) and body, in the paragraph format."""
-    subject = common.clean_inline(subject)
-    parts = [subject] if subject and not REPLY_SUBJECT.match(subject) else []
-    if body:
-        parts.append(body)
-    return "\n\n".join(parts)
 
 
 def message_comment(

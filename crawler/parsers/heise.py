@@ -28,12 +28,12 @@ from lxml.etree import _Element
 from crawler.dates import parse_datetime
 from crawler.items import Article, Comment
 from crawler.parsers import common
+from crawler.parsers.common import comment_text
 
 POSTING_ID = re.compile(r"/posting-(\d+)/")
 FORUM_PATH = re.compile(r"^(?P<base>/forum/.+?/forum-\d+)/")
 PAGE_PATH = re.compile(r"/page-(\d+)/?$")
 LOGIN_WALL = "Heise Login Service"
-REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|antw(?:ort)?)(?:\^\d+|\[\d+\])?\s*:", re.I)
 
 
 @dataclass
@@ -227,15 +227,6 @@ def parse_posting(html: str, url: str) -> Posting:
         published=_time_value(stamp),
         text=text,
     )
-
-
-def comment_text(subject: str, body: str) -> str:
-    """Subject (unless it is a "Re: …" repetition) and body, in the paragraph format."""
-    subject = common.clean_inline(subject)
-    parts = [subject] if subject and not REPLY_SUBJECT.match(subject) else []
-    if body:
-        parts.append(body)
-    return "\n\n".join(parts)
 
 
 def to_comment(

@@ -178,8 +178,13 @@ def cmd_timeline(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.check}: valid")
         return 0
+    return _build_and_report(args.out, args.db, args.facts, args.review)
+
+
+def _build_and_report(out: Path, *inputs: Any) -> int:
+    """Build everything; 2 for unusable input, 1 for a schema-invalid timeline, else 0."""
     try:
-        _, errors = build_outputs(args.out, args.db, args.facts, args.review)
+        _, errors = build_outputs(out, *inputs)
     except InputError as exc:
         print(f"kammerwatch: error: {exc}", file=sys.stderr)
         return 2
@@ -190,11 +195,4 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def run_stage(out_dir: str) -> int:
     """The timeline stage of ``kammerwatch run``: everything from ``<out_dir>``."""
-    try:
-        _, errors = build_outputs(Path(out_dir))
-    except InputError as exc:
-        print(f"kammerwatch: error: {exc}", file=sys.stderr)
-        return 2
-    for error in errors[:50]:
-        print(f"timeline.json: schema: {error}", file=sys.stderr)
-    return 1 if errors else 0
+    return _build_and_report(Path(out_dir))

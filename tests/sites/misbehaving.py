@@ -33,14 +33,20 @@ from __future__ import annotations
 import json
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from tests.httpserver import LocalSite, RequestInfo, ResponseTuple, _RequestHandler, _split
+from tests.httpserver import (
+    LocalServer,
+    LocalSite,
+    RequestInfo,
+    ResponseTuple,
+    _RequestHandler,
+    _split,
+)
 
 RawHandler = Callable[["RawExchange"], None]
 
@@ -285,31 +291,13 @@ class _MisbehavingServer(ThreadingHTTPServer):
         return
 
 
-class MisbehavingServer:
-    """Owns the socket and thread of a :class:`MisbehavingSite`."""
+class MisbehavingServer(LocalServer):
+    """Owns the socket and thread of a :class:`MisbehavingSite` (sleeping handlers are daemons)."""
 
-    def __init__(self) -> None:
-        self.site = MisbehavingSite()
-        self._server = _MisbehavingServer(self.site)
-        port = self._server.server_address[1]
-        self.site.base_url = f"http://127.0.0.1:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"misbehaving-{port}",
-            daemon=True,
-        )
-
-    def start(self) -> MisbehavingSite:
-        """Start serving in a daemon thread and return the site."""
-        self._thread.start()
-        return self.site
-
-    def stop(self) -> None:
-        """Stop serving and close the socket (sleeping handlers are daemon threads)."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+    site_class = MisbehavingSite
+    server_class = _MisbehavingServer
+    thread_name = "misbehaving"
+    site: MisbehavingSite
 
 
 def serve_misbehaving() -> MisbehavingServer:
