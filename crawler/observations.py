@@ -27,8 +27,10 @@ claimed) events.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -120,9 +122,12 @@ def load_chamber_sites(path: str | Path | None = None) -> list[ChamberSite]:
     Tests pass their own list (``KW_CHAMBER_SITES``) mapping ids to local URLs.
     """
     path = Path(path) if path else default_sites_path()
+    # The default is opened as a package resource: that works from a zipped egg too (Scrapyd).
+    source: Traversable = path
+    if path == default_sites_path():
+        source = resources.files("crawler").joinpath("data/chamber_sites.csv")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
     except OSError as exc:
         raise ChamberSitesError(f"{path}: cannot read chamber sites ({exc})") from exc
     sites: list[ChamberSite] = []

@@ -45,6 +45,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,9 @@ class Patterns:
 @lru_cache(maxsize=4)
 def load_patterns(path: str | None = None) -> Patterns:
     """Read and compile the boilerplate patterns (cached; default: ``boilerplate.json``)."""
-    data: dict[str, Any] = json.loads(Path(path or PATTERNS_FILE).read_text(encoding="utf-8"))
+    # The default is read as a package resource: it must work from a zipped egg (Scrapyd).
+    default = resources.files("crawler.parsers").joinpath(PATTERNS_FILE.name)
+    data: dict[str, Any] = json.loads((Path(path) if path else default).read_text(encoding="utf-8"))
     noise = "|".join(f"(?:{p})" for p in data["noise_texts"])
     return Patterns(
         remove_tags=frozenset(data["remove_tags"]),
