@@ -398,6 +398,17 @@ SINGLE_BYTE = {"cp1252", "iso8859-1", "latin-1", "iso8859-15", "ascii"}
 MOJIBAKE = re.compile("Ã[\x80-\xbf\u0152-\u2122]|â€|\ufffd")
 
 
+def _mojibake(text: str) -> bool:
+    """True when the text shows UTF-8 read as a single-byte charset (or U+FFFD).
+
+    Substring tests first: they scan a page ten times faster than the regex,
+    which only runs when one of its lead characters is there at all.
+    """
+    if "Ã" not in text and "â€" not in text and "\ufffd" not in text:
+        return False
+    return MOJIBAKE.search(text) is not None
+
+
 def _codec(name: str | None) -> str:
     try:
         return codecs.lookup(name or "").name
@@ -420,16 +431,16 @@ def check_encoding(body: bytes, declared: str | None) -> tuple[str | None, str]:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             single = body.decode("cp1252", errors="replace")
-            if MOJIBAKE.search(single):
+            if _mojibake(single):
                 return None, "suspect"  # UTF-8 and latin-1 mixed in one page
             return "cp1252", "repaired"
-        return None, "suspect" if MOJIBAKE.search(text) else "ok"
+        return None, "suspect" if _mojibake(text) else "ok"
     if codec in SINGLE_BYTE:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
             text = body.decode(codec, errors="replace")
-            return None, "suspect" if MOJIBAKE.search(text) else "ok"
+            return None, "suspect" if _mojibake(text) else "ok"
         return "utf-8", "repaired"
     return None, "ok"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,8 @@ from crawler.dates import now_iso
 from crawler.items import Comment, Thread
 from crawler.middlewares import FETCHED_AT, NotInArchive
 from crawler.middlewares_safety import RefusedRequest, error_kind
+from crawler.parsepool import ParsePool
+from crawler.parsers.article import ArticlePage
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import (
@@ -136,7 +138,20 @@ class ArticleSpider(scrapy.Spider):
             self.inc(f"kw/field/{kind}/{name}/{method}")
 
     # -- routing -------------------------------------------------------
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+    @property
+    def parse_pool(self) -> ParsePool:
+        """Where pages are parsed (worker processes; see :mod:`crawler.parsepool`)."""
+        pool: ParsePool | None = getattr(self, "_parse_pool", None)
+        if pool is None:
+            pool = self._parse_pool = ParsePool.from_settings(self.settings, self.crawler.stats)
+        return pool
+
+    def closed(self, reason: str) -> None:
+        pool: ParsePool | None = getattr(self, "_parse_pool", None)
+        if pool is not None:
+            pool.close()
+
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.inc("kw/skipped/not_text")
             self.logger.info(
@@ -155,17 +170,28 @@ class ArticleSpider(scrapy.Spider):
             else:
                 route = "wordpress" if is_wordpress(response.text) else "news"
         try:
+            args = (response.text, response.url, self.fetched_at(response))
             if route == "wordpress":
-                yield from self.parse_wordpress(response)
+                wp_page = await self.parse_pool.run(parse_post, *args)
+                outputs = self.wordpress_page(response, wp_page)
             else:
-                yield from self.parse_news(response)
+                news_page = await self.parse_pool.run(parse_news, *args)
+                outputs = self.news_page(response, news_page)
+            for output in outputs:
+                yield output
         except ParseError as exc:
             self.inc("kw/errors/parse")
             self.logger.warning("%s", exc)
 
     # -- news ----------------------------------------------------------
     def parse_news(self, response: TextResponse) -> Iterator[Any]:
-        page = parse_news(response.text, response.url, self.fetched_at(response))
+        """A news page parsed inline (chamber notices, AMP fallbacks)."""
+        yield from self.news_page(
+            response, parse_news(response.text, response.url, self.fetched_at(response))
+        )
+
+    def news_page(self, response: TextResponse, page: ArticlePage) -> Iterator[Any]:
+        """Requests and items for a parsed news page."""
         if page.amp_of and not response.meta.get("kw_amp_fallback"):
             self.inc("kw/news/amp_redirected")
             yield response.follow(
@@ -194,8 +220,8 @@ class ArticleSpider(scrapy.Spider):
         yield from self.parse_news(HtmlResponse(url, body=body, encoding=encoding, request=request))
 
     # -- WordPress -----------------------------------------------------
-    def parse_wordpress(self, response: TextResponse) -> Iterator[Any]:
-        page = parse_post(response.text, response.url, self.fetched_at(response))
+    def wordpress_page(self, response: TextResponse, page: WordPressPage) -> Iterator[Any]:
+        """Requests and items for a parsed WordPress post page: REST or HTML comment pages."""
         self.count_provenance("article", page.provenance)
         thread = ThreadState(page=page)
         thread.visited.add(_nofrag(response.url))
@@ -287,10 +313,14 @@ class ArticleSpider(scrapy.Spider):
             thread.incomplete = True
         yield from self._finish(thread)
 
-    def parse_comment_page(self, response: Response, thread: ThreadState) -> Iterator[Any]:
+    async def parse_comment_page(
+        self, response: Response, thread: ThreadState
+    ) -> AsyncIterator[Any]:
         if isinstance(response, TextResponse):
             try:
-                page = parse_post(response.text, response.url, self.fetched_at(response))
+                page = await self.parse_pool.run(
+                    parse_post, response.text, response.url, self.fetched_at(response)
+                )
             except ParseError as exc:
                 self.inc("kw/errors/parse")
                 self.logger.warning("%s", exc)
@@ -301,7 +331,8 @@ class ArticleSpider(scrapy.Spider):
                 thread.add(page.comments)
                 thread.enqueue(page.comment_page_urls)
                 self.inc("kw/wordpress/html_pages")
-        yield from self._next_html_page(thread)
+        for output in self._next_html_page(thread):
+            yield output
 
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
         self.on_error(failure)

@@ -19,8 +19,6 @@ from typing import Any, Self
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from pipelines.nlp.facts import RecordError, extract_records, normalize_record
-
 
 class NlpPipeline:
     """Scrapy item pipeline running the NLP extraction in batches."""
@@ -63,6 +61,9 @@ class NlpPipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Buffer the item's documents; a full batch is extracted in a worker thread."""
+        # imported here: a crawl without KW_NLP never loads spaCy (a second of start-up)
+        from pipelines.nlp.facts import RecordError, normalize_record
+
         records = item.records() if hasattr(item, "records") else [item]
         for record in records:
             if not dataclasses.is_dataclass(record) or getattr(record, "kind", None) not in (
@@ -76,6 +77,8 @@ class NlpPipeline:
                 self._inc("kw/nlp/skipped")
         if len(self.buffer) < self.batch_size:
             return item
+        from pipelines.nlp.facts import extract_records
+
         batch, self.buffer = self.buffer, []
         deferred = self.run_in_thread(lambda: list(extract_records(batch, self.batch_size)))
         deferred.addCallback(self._store_facts)
@@ -86,6 +89,8 @@ class NlpPipeline:
         """Extract what is buffered now (in this thread) and store the facts."""
         if not self.buffer:
             return 0
+        from pipelines.nlp.facts import extract_records
+
         batch, self.buffer = self.buffer, []
         return self._store_facts(list(extract_records(batch, self.batch_size)))
 

@@ -1,0 +1,233 @@
+"""Parsing off the reactor: pure parser functions run in worker processes.
+
+A spider's callbacks hand the page text to :meth:`ParsePool.run` and await the
+typed result, so Scrapy's reactor thread keeps downloading, running
+middlewares and storing items while another core parses.  Only the registered
+pure functions of :data:`crawler.parseworker.PARSERS` run there (nothing of a
+page chooses what is executed); what comes back is the parser's dataclass,
+pickled.  The results are the same as parsing inline: the same function runs
+on the same arguments.
+
+The workers are plain child processes (``python -m crawler.parseworker``)
+spoken to over their stdin/stdout pipes by the reactor's own asyncio loop:
+requests are queued in the pipe without blocking, answers are read as they
+come.  No helper thread competes with the reactor for the GIL, which is what
+made ``concurrent.futures.ProcessPoolExecutor`` slower than parsing inline.
+
+``KW_PARSE_WORKERS``: ``"auto"`` (the default) is one worker process when the
+machine has at least two cores, else none; ``0`` parses inline in the reactor
+thread; ``N`` starts N workers (each page goes to the least busy one).
+Workers start on first use and stop when the spider closes.
+
+A worker that dies (killed, out of memory) fails over: its pages in flight
+and every later page are parsed inline instead, ``kw/parse_pool/broken`` is
+counted and nothing is lost.  An exception raised by the parser (a
+:class:`~crawler.parsers.common.ParseError`) reaches the caller as if it had
+been raised inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
+
+from crawler.parseworker import HEADER, NAMES, loads, read_frames
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def worker_count(value: str | int | None, cpus: int | None = None) -> int:
+    """Worker processes for a ``KW_PARSE_WORKERS`` value (``"auto"``, ``0``, ``N``)."""
+    if cpus is None:
+        cpus = os.cpu_count() or 1
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return 1 if cpus >= 2 else 0
+    try:
+        count = int(str(value).strip())
+    except ValueError as exc:
+        raise ValueError(f"KW_PARSE_WORKERS: {value!r} is neither 'auto' nor a number") from exc
+    if count < 0:
+        raise ValueError(f"KW_PARSE_WORKERS: {value!r} is negative")
+    return count
+
+
+class WorkerGone(Exception):
+    """The worker process ended while pages were in flight."""
+
+
+class UnreadableAnswer(Exception):
+    """The worker's answer cannot be loaded: that one page is parsed inline."""
+
+
+class _Reader(asyncio.Protocol):
+    """Reads the answer frames of one worker and resolves their futures."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+        self.buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer.extend(data)
+        for task_id, payload in read_frames(self.buffer):
+            self.worker.answer(task_id, payload)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.gone()
+
+
+class _Worker:
+    """One child process and the futures of the pages it is parsing."""
+
+    def __init__(self, process: subprocess.Popen[bytes], writer: asyncio.WriteTransport) -> None:
+        self.process = process
+        self.writer = writer
+        self.reader: asyncio.BaseTransport | None = None
+        self.pending: dict[int, asyncio.Future[Any]] = {}
+        self.alive = True
+
+    def answer(self, task_id: int, payload: bytes) -> None:
+        future = self.pending.pop(task_id, None)
+        if future is None or future.done():
+            return
+        try:
+            ok, value = loads(payload)
+        except Exception as exc:  # e.g. an exception class outside the allow-list
+            future.set_exception(UnreadableAnswer(repr(exc)))
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def gone(self) -> None:
+        self.alive = False
+        pending, self.pending = self.pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(WorkerGone("the parser worker ended"))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """EOF on the worker's stdin (it exits), then wait for it.
+
+        The pipes are closed here and now, not by the loop: this runs inside a
+        synchronous close and the loop gets no turn before the wait.
+        """
+        self.writer.close()
+        if self.reader is not None:
+            self.reader.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _worker_env() -> dict[str, str]:
+    """The environment of a worker: this process's, with the directory (or egg)
+    that holds the ``crawler`` package first on its path."""
+    import crawler
+
+    root = str(Path(crawler.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class ParsePool:
+    """Runs registered parser functions in ``workers`` processes (inline when 0)."""
+
+    def __init__(self, workers: int, stats: StatsCollector | None = None) -> None:
+        self.workers = workers
+        self.stats = stats
+        self._pool: list[_Worker] = []
+        self._next_id = 0
+        self._inline = workers == 0
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, stats: StatsCollector | None) -> ParsePool:
+        return cls(worker_count(settings.get("KW_PARSE_WORKERS", "auto")), stats)
+
+    @property
+    def inline(self) -> bool:
+        """True when pages are parsed in the calling thread."""
+        return self._inline
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+    async def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        env = _worker_env()
+        for _ in range(self.workers):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "crawler.parseworker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+            )
+            assert process.stdin is not None and process.stdout is not None
+            writer, _ = await loop.connect_write_pipe(asyncio.Protocol, process.stdin)
+            worker = _Worker(process, writer)
+            worker.reader, _ = await loop.connect_read_pipe(
+                lambda w=worker: _Reader(w),  # type: ignore[misc]
+                process.stdout,
+            )
+            self._pool.append(worker)
+
+    def _fail_over(self, reason: str) -> None:
+        if not self._inline:
+            self._inline = True
+            self._inc("kw/parse_pool/broken")
+            logger.warning("parser worker failed (%s); parsing inline from now on", reason)
+            self.close()
+
+    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """``fn(*args, **kwargs)``, in a worker process unless the pool is inline
+        (or ``fn`` is not a registered parser)."""
+        name = NAMES.get(fn)
+        if self._inline or name is None:
+            return fn(*args, **kwargs)
+        try:
+            if not self._pool:
+                await self._start()
+            live = [w for w in self._pool if w.alive]
+            if not live:
+                raise WorkerGone("no parser worker is running")
+            worker = min(live, key=lambda w: len(w.pending))
+            self._next_id = task_id = (self._next_id + 1) % 2**32
+            payload = pickle.dumps((name, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+            future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+            worker.pending[task_id] = future
+            worker.writer.write(HEADER.pack(task_id, len(payload)) + payload)
+            result = await future
+        except UnreadableAnswer:
+            self._inc("kw/parse_pool/parsed_inline")
+            return fn(*args, **kwargs)  # raises the parser's own exception, if that was it
+        except (WorkerGone, OSError) as exc:
+            self._fail_over(str(exc))
+            return fn(*args, **kwargs)
+        self._inc("kw/parse_pool/pages")
+        return result
+
+    def close(self) -> None:
+        """Stop the workers (they finish the frame at hand and exit on EOF)."""
+        pool, self._pool = self._pool, []
+        for worker in pool:
+            worker.stop()

@@ -1,0 +1,146 @@
+"""Parsing in worker processes: the same results as inline, parser errors reach the
+caller, a dead worker fails over to inline parsing without losing a page."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import pickle
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.parsepool import ParsePool, worker_count
+from crawler.parsers.common import ParseError
+from crawler.parsers.news import parse_news
+from crawler.parsers.wordpress import parse_post
+from crawler.parseworker import HEADER, answer, read_frames, serve
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FETCHED = "2024-01-20T10:00:00+01:00"
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def _pages() -> list[tuple[Any, str, str]]:
+    pages: list[tuple[Any, str, str]] = []
+    for path in sorted((FIXTURES / "news").glob("*.html")):
+        pages.append((parse_news, path.read_text("utf-8"), f"https://example.org/{path.stem}"))
+    for path in sorted((FIXTURES / "wordpress").rglob("*.html")):
+        pages.append(
+            (parse_post, path.read_text("utf-8"), f"https://blog.example.org/{path.stem}/")
+        )
+    return pages
+
+
+def test_worker_count_setting() -> None:
+    assert worker_count("auto", cpus=2) == 1
+    assert worker_count("auto", cpus=1) == 0
+    assert worker_count(None, cpus=8) == 1
+    assert worker_count("0") == 0
+    assert worker_count(3) == 3
+    with pytest.raises(ValueError, match="KW_PARSE_WORKERS: 'zwei'"):
+        worker_count("zwei")
+    with pytest.raises(ValueError, match="negative"):
+        worker_count("-1")
+    assert ParsePool.from_settings(Settings({"KW_PARSE_WORKERS": "0"}), None).inline
+
+
+def test_workers_return_what_inline_parsing_returns() -> None:
+    pages = _pages()
+    assert len(pages) >= 15
+    stats = Stats()
+
+    async def parse_all() -> list[Any]:
+        pool = ParsePool(2, stats)  # type: ignore[arg-type]
+        try:
+            return await asyncio.gather(
+                *(pool.run(fn, html, url, FETCHED) for fn, html, url in pages)
+            )
+        finally:
+            pool.close()
+
+    results = asyncio.run(parse_all())
+    expected = [fn(html, url, FETCHED) for fn, html, url in pages]
+    assert results == expected
+    assert stats.values == {"kw/parse_pool/pages": len(pages)}
+
+
+def test_parser_errors_reach_the_caller_and_the_pool_goes_on() -> None:
+    async def run() -> tuple[str, str]:
+        pool = ParsePool(1)
+        try:
+            with pytest.raises(ParseError, match=r"https://example\.org/leer: empty document"):
+                await pool.run(parse_news, "   ", "https://example.org/leer", FETCHED)
+            page = await pool.run(
+                parse_news, "<html><title>T</title><p>Text</p></html>", "https://x.org/a", FETCHED
+            )
+            return page.article.url, str(pool.inline)
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == ("https://x.org/a", "False")
+
+
+def test_a_killed_worker_fails_over_to_inline_parsing() -> None:
+    stats = Stats()
+    html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
+
+    async def run() -> list[str]:
+        pool = ParsePool(1, stats)  # type: ignore[arg-type]
+        try:
+            first = await pool.run(parse_news, html, "https://example.org/1", FETCHED)
+            os.kill(pool._pool[0].process.pid, signal.SIGKILL)
+            # in flight while the worker dies, and after: both parsed inline
+            later = await asyncio.gather(
+                *(pool.run(parse_news, html, f"https://example.org/{n}", FETCHED) for n in (2, 3))
+            )
+            return [first.article.url, *(page.article.url for page in later)]
+        finally:
+            pool.close()
+
+    urls = asyncio.run(run())
+    assert [u.rsplit("/", 1)[1] for u in urls] == ["1", "2", "3"]
+    assert stats.values["kw/parse_pool/broken"] == 1
+    assert stats.values["kw/parse_pool/pages"] == 1
+
+
+def test_unregistered_functions_run_inline() -> None:
+    pool = ParsePool(1)
+
+    async def run() -> int:
+        return await pool.run(len, "abc")
+
+    assert asyncio.run(run()) == 3
+    assert pool._pool == []  # no worker was started for it
+
+
+def test_frames_roundtrip_through_the_worker_loop() -> None:
+    html = "<html><head><title>Titel</title></head><body><p>Absatz eins.</p></body></html>"
+    request = pickle.dumps(("parse_news", (html, "https://x.org/b", FETCHED), {}))
+    broken = pickle.dumps(("parse_news", ("", "https://x.org/c", FETCHED), {}))
+    stdin = io.BytesIO(
+        HEADER.pack(7, len(request)) + request + HEADER.pack(8, len(broken)) + broken
+    )
+    stdout = io.BytesIO()
+    serve(stdin, stdout)
+    frames = list(read_frames(bytearray(stdout.getvalue())))
+    assert [task_id for task_id, _ in frames] == [7, 8]
+    ok, page = pickle.loads(frames[0][1])
+    assert ok and page.article.title == "Titel"
+    ok, error = pickle.loads(frames[1][1])
+    assert not ok and isinstance(error, ParseError)
+    # a frame cut in the middle stays in the buffer until the rest arrives
+    buffer = bytearray(stdout.getvalue()[:10])
+    assert list(read_frames(buffer)) == [] and len(buffer) == 10
+    assert pickle.loads(answer("parse_news", ("", "u", FETCHED), {}))[0] is False
