@@ -28,6 +28,7 @@ from typing import Any
 
 from crawler.archive import ArchiveError, WarcArchive
 from crawler.dates import now_iso
+from crawler.jobqueue import drop_damaged_queue
 
 SAMPLE_ARCHIVE = "data/sample.warc.gz"
 
@@ -191,6 +192,15 @@ def crawl_many(
     jobs = Path(out) / "job"
     if not resume and jobs.exists():
         shutil.rmtree(jobs)
+    if resume:
+        for name, _ in specs:
+            damaged = drop_damaged_queue(jobs / name)
+            if damaged:
+                path, problem = damaged[0]
+                print(
+                    f"kammerwatch: the request queue of the killed crawl is damaged ({path}: "
+                    f"{problem}); dropped it, every document not stored yet is requested again"
+                )
     process = CrawlerProcess(settings)
     crawlers = []
     for name, kwargs in specs:

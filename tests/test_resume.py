@@ -80,10 +80,16 @@ def test_sigkill_then_resume(local_site: LocalSite, tmp_path: Path) -> None:
     db.close()
     assert STORED_BEFORE_KILL <= stored_before < POSTS
     assert (out / "job").exists()  # the queue of the killed crawl is still there
+    # SIGKILL can cut a queue file anywhere (its header is buffered): make sure one is
+    damaged = out / "job" / "auto" / "requests.queue" / "-7"
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_bytes(b"\x00")
 
     resumed = crawl("--urls-file", str(urls), "--no-warc", "--resume", out=out)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "took over the lock of a run that did not finish" in resumed.stdout
+    assert "the request queue of the killed crawl is damaged" in resumed.stdout
+    assert "-7: 1 bytes, shorter than the queue header" in resumed.stdout
     assert resumed.stats.get("kw/resume/skipped_stored", 0) == stored_before
     assert resumed.stats.get("kw/store/article/new", 0) == POSTS - stored_before
 
