@@ -41,6 +41,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
+import numpy as np
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
@@ -54,8 +55,9 @@ MIN_SHINGLES = 25
 EXACT_LIMIT = 600
 NUM_PERM = 128
 BANDS = 32  # 32 bands x 4 rows: pairs with Jaccard >= 0.5 become candidates with p > 0.86
-_MERSENNE = (1 << 61) - 1
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_EMPTY = 1 << 32  # above every hash value: the signature of an empty set
+BUCKET_WINDOW = 20  # earlier members a document is compared with in one LSH bucket
+_FOLD = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"))
 _WORD = re.compile(r"\w+")
 
 SCHEMA = """
@@ -81,21 +83,48 @@ class Doc:
 # -- shingles and similarity -----------------------------------------------------
 def words(text: str) -> list[str]:
     """Normalised word tokens: lower case, umlauts folded, punctuation dropped."""
-    return _WORD.findall(text.lower().translate(_FOLD))
+    folded = text.lower()
+    if not folded.isascii():  # str.replace is many times faster than str.translate
+        for umlaut, ascii_form in _FOLD:
+            folded = folded.replace(umlaut, ascii_form)
+    return _WORD.findall(folded)
 
 
 def _hash64(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+_WORD_HASHES: dict[str, int] = {}
+_ROLL = np.uint64(0x100000001B3)  # the FNV-1a 64-bit prime: multiplier of the rolling hash
+
+
+def _word_hash(word: str) -> int:
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        if len(_WORD_HASHES) > 500_000:
+            _WORD_HASHES.clear()  # bounded memory on endless vocabularies
+        value = _WORD_HASHES[word] = _hash64(word)
+    return value
+
+
 def shingles(text: str, k: int = SHINGLE) -> frozenset[int]:
-    """Hashed word k-grams of a text (a text shorter than k words is one shingle)."""
+    """Hashed word k-grams of a text (a text shorter than k words is one shingle).
+
+    Each word is hashed once (blake2b, cached); a k-gram's hash combines its
+    words' hashes as a polynomial modulo 2**64 (vectorised with numpy), so the
+    values are the same in every run and process.
+    """
     tokens = words(text)
     if not tokens:
         return frozenset()
+    hashes = np.fromiter((_word_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
     if len(tokens) < k:
-        return frozenset({_hash64(" ".join(tokens))})
-    return frozenset(_hash64(" ".join(tokens[i : i + k])) for i in range(len(tokens) - k + 1))
+        k = len(tokens)
+    combined = np.zeros(len(tokens) - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
+        for offset in range(k):
+            combined = combined * _ROLL + hashes[offset : offset + len(combined)]
+    return frozenset(combined.tolist())
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -127,7 +156,12 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> tuple[float, str] | None
 
 # -- MinHash / LSH -------------------------------------------------------------------
 class MinHasher:
-    """MinHash signatures with ``num_perm`` universal hash functions ``(a·x + b) mod p``."""
+    """MinHash signatures with ``num_perm`` hash functions.
+
+    Each function is multiply-add-shift hashing of the low 32 bits ``x`` of a
+    shingle hash: ``((a·x + b) mod 2**64) >> 32`` with random 64-bit ``a, b``
+    (universal for 32-bit keys); numpy computes all functions at once.
+    """
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = 1) -> None:
         self.num_perm = num_perm
@@ -137,16 +171,19 @@ class MinHasher:
             digest = hashlib.blake2b(f"{seed}:{counter}".encode(), digest_size=16).digest()
             a, b = struct.unpack(">QQ", digest)
             counter += 1
-            if a % _MERSENNE:
-                params.append((a % _MERSENNE, b % _MERSENNE))
+            params.append((a | 1, b))
         self.params = params
+        self._a = np.array([a for a, _ in params], dtype=np.uint64)[:, None]
+        self._b = np.array([b for _, b in params], dtype=np.uint64)[:, None]
 
     def signature(self, items: frozenset[int]) -> tuple[int, ...]:
-        """The minimum of each hash function over the set (all ``p`` for an empty set)."""
+        """The minimum of each hash function over the set (all ``2**32`` for an empty set)."""
         if not items:
-            return tuple(_MERSENNE for _ in self.params)
-        values = [x % _MERSENNE for x in items]
-        return tuple(min((a * x + b) % _MERSENNE for x in values) for a, b in self.params)
+            return tuple(_EMPTY for _ in self.params)
+        values = np.fromiter(items, dtype=np.uint64, count=len(items)) & np.uint64(0xFFFFFFFF)
+        with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
+            hashed = (self._a * values[None, :] + self._b) >> np.uint64(32)
+        return tuple(hashed.min(axis=1).tolist())
 
     @staticmethod
     def estimate(sig_a: tuple[int, ...], sig_b: tuple[int, ...]) -> float:
@@ -154,8 +191,16 @@ class MinHasher:
         return sum(x == y for x, y in zip(sig_a, sig_b, strict=True)) / len(sig_a)
 
 
-def lsh_candidates(signatures: list[tuple[int, ...]], bands: int = BANDS) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, sharing at least one band of their signatures."""
+def lsh_candidates(
+    signatures: list[tuple[int, ...]], bands: int = BANDS, window: int = BUCKET_WINDOW
+) -> set[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, sharing at least one band of their signatures.
+
+    Signatures come in publication order.  In a bucket of more than ``window``
+    members (many near-identical texts) each member is paired with the
+    ``window`` members before it only: the group still chains to its earliest
+    document, and the work stays linear instead of quadratic.
+    """
     if not signatures:
         return set()
     rows = len(signatures[0]) // bands
@@ -165,8 +210,9 @@ def lsh_candidates(signatures: list[tuple[int, ...]], bands: int = BANDS) -> set
         for index, sig in enumerate(signatures):
             buckets.setdefault(sig[band * rows : (band + 1) * rows], []).append(index)
         for members in buckets.values():
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
+            for x in range(1, len(members)):
+                j = members[x]
+                for i in members[max(0, x - window) : x]:
                     pairs.add((i, j))
     return pairs
 

@@ -14,6 +14,7 @@ from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import is_wordpress, parse_post
 from pipelines.store import Store
 from pipelines.syndication import (
+    BUCKET_WINDOW,
     Doc,
     MinHasher,
     SyndicationPipeline,
@@ -110,6 +111,26 @@ def test_minhash_estimates_and_lsh_agree_with_exact() -> None:
     assert {d for d, _ in approx} <= {d for d, _ in exact}  # candidates are checked exactly
     assert len(approx & exact) >= 0.9 * len(exact)
     assert lsh_candidates([]) == set()
+
+
+def test_many_identical_copies_stay_linear_and_chain_to_the_earliest() -> None:
+    """300 copies of one text (a bucket of 300 in every band): each copy is compared with
+    at most BUCKET_WINDOW earlier ones, and every copy still points to the first."""
+    text = " ".join(f"wort{i % 97} satz{i % 13}" for i in range(400))
+    docs = [
+        Doc(
+            f"d{n:03d}",
+            text + f" Nachsatz {n}.",
+            f"2024-01-{1 + n // 24:02d}T{n % 24:02d}:00:00+01:00",
+        )
+        for n in range(300)
+    ]
+    signature = MinHasher().signature(shingles(docs[0].text))
+    pairs = lsh_candidates([signature] * 300)
+    assert len(pairs) == sum(min(n, BUCKET_WINDOW) for n in range(300))  # not 300 * 299 / 2
+    found = find_duplicates(docs, exact_limit=0)
+    assert len(found) == 299
+    assert {original for _, original, _ in found} == {"d000"}
 
 
 def _sample_documents() -> list[dict[str, Any]]:
