@@ -12,7 +12,9 @@ then measures in the same run:
 * peak memory (``resource.getrusage`` max RSS, in a fresh subprocess per size)
   of streaming extraction at 5,000 and 20,000 documents (target: flat).
 
-Usage: python benchmarks/nlp_throughput.py [--docs 20000] [--no-memory]
+An extra line, not the headline, gives ``extract --jobs N`` (worker processes).
+
+Usage: python benchmarks/nlp_throughput.py [--docs 20000] [--no-memory] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -171,6 +173,17 @@ def generate(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
         }
 
 
+def bench_jobs(n: int, jobs: int) -> float:
+    """docs/s of the extract path with ``jobs`` worker processes (an extra figure only)."""
+    from pipelines.nlp.facts import extract_records
+
+    records = list(generate(n))
+    t0 = time.perf_counter()
+    count = sum(1 for _ in extract_records(iter(records), jobs=jobs))
+    assert count == n
+    return n / (time.perf_counter() - t0)
+
+
 def bench_throughput(n: int, repeats: int = 3) -> dict[str, float]:
     """Tokenizer vs extract on the same N texts.
 
@@ -237,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--jobs", type=int, default=2, help="extra line: extract with N processes")
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
@@ -248,6 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         docs_s, tok_s = r[f"{key}_docs_per_s"], r[f"{key}_tokens_per_s"]
         print(f"{label:<15}: {docs_s:10.0f} docs/s {tok_s:12.0f} tokens/s")
     print(f"ratio extract/tokenizer: {r['ratio']:.3f} (target >= 0.3)")
+    if args.jobs > 1:
+        jobs_s = bench_jobs(args.docs, args.jobs)
+        print(
+            f"extra, not the headline: extract --jobs {args.jobs}: {jobs_s:.0f} docs/s "
+            f"({jobs_s / r['extract_docs_per_s']:.2f}x one process; ratio to the one-process "
+            f"tokenizer {jobs_s / r['tokenizer_docs_per_s']:.3f})"
+        )
     if not args.no_memory:
         for m in bench_memory([5000, args.docs if args.docs > 5000 else 20000]):
             print(f"peak RSS at {m['docs']:>6,} docs: {m['peak_rss_mib']:.1f} MiB")

@@ -1,11 +1,12 @@
 """``kammerwatch extract`` and ``kammerwatch evaluate``.
 
-extract FILE.jsonl... [-o FACTS.jsonl]
+extract FILE.jsonl... [-o FACTS.jsonl] [--jobs N]
     Read documents (articles.jsonl, comments.jsonl or any JSONL with id, kind,
     url, text and optional published) and write one facts line per document,
     atomically (temp file + rename).  Malformed lines are skipped and counted.
     Exit status 1 only when lines were read and none was usable.
     Without files: read the store (``--db``) and write the facts back to it.
+    ``--jobs N`` extracts in N worker processes (same facts, same order).
 
 evaluate GOLD.jsonl [--pred FACTS.jsonl] [--docs DOCS.jsonl] [--json]
     Precision, recall and F1 against a gold file; without ``--pred`` the
@@ -36,6 +37,9 @@ def register(subparsers: Any) -> None:
     ex.add_argument("-o", "--output", type=Path, default=None, help=f"facts JSONL ({DEFAULT_OUT})")
     ex.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store when no files given")
     ex.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
+    ex.add_argument(
+        "--jobs", type=int, default=1, help="worker processes (same facts, same order; default 1)"
+    )
     ex.set_defaults(func=cmd_extract)
 
     ev = subparsers.add_parser("evaluate", help="score facts against a gold JSONL file")
@@ -111,7 +115,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         counter = LineCounter()
         out = args.output or DEFAULT_OUT
         records = progress(read_records(args.files, counter), label="extract")
-        facts = extract_records(records, args.batch_size)
+        facts = extract_records(records, args.batch_size, jobs=_jobs(args))
 
         def checked() -> Iterator[dict[str, Any]]:
             yield from facts
@@ -126,6 +130,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"extract: {written} documents -> {out} ({counter.skipped} lines skipped)")
         return 0  # empty input is not an error
     return _extract_store(args)
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """The ``--jobs`` value (at least 1; 1 when the namespace has none)."""
+    return max(1, int(getattr(args, "jobs", 1) or 1))
 
 
 class NoUsableInput(Exception):
@@ -153,7 +162,7 @@ def _extract_store(args: argparse.Namespace) -> int:
         records = _store_records(
             progress(reader.iter_documents(), total=total, label="extract"), counter
         )
-        it = extract_records(records, args.batch_size)
+        it = extract_records(records, args.batch_size, jobs=_jobs(args))
         while batch := list(islice(it, 256)):
             written += writer.replace_facts(batch)
     finally:

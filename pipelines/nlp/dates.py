@@ -53,7 +53,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -219,6 +219,8 @@ class _Grammar:
     rel_compounds: dict[str, tuple[str, int]]
     holidays: dict[str, tuple[int, int]]
     numeric_blockers: frozenset[str]
+    # token as written -> its rule regex or None (filled by the scanner)
+    seen: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
 
 
 _DIGIT = "#"  # first-word key of rules that start with a number
@@ -514,6 +516,7 @@ def _grammar(lang: str) -> _Grammar:
 
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_UNSEEN: Any = object()
 
 
 # --------------------------------------------------------------------------- calendar helpers
@@ -576,51 +579,33 @@ class _Run:
         self.g = grammar
         self.lex = grammar.lex
         self.out: list[DateMention] = []
-        self.handlers: dict[str, Callable[[re.Match[str]], list[DateMention] | None]] = {
-            "night": self._night,
-            "wdspan": self._wdspan,
-            "weekday": self._weekday,
-            "wdabbr": self._wdabbr,
-            "range": self._range,
-            "date": self._single,
-            "iso": self._iso,
-            "kw": self._kw,
-            "part": self._part,
-            "partcomp": self._partcomp,
-            "monthyear": self._monthyear,
-            "monthctx": self._monthctx,
-            "monthrange": self._monthrange,
-            "yearstrong": self._yearstrong,
-            "yearweak": self._yearweak,
-            "relunit": self._relunit,
-            "relcomp": self._relcomp,
-            "weekend": self._weekend,
-            "relday": self._relday,
-            "reldayadj": self._reldayadj,
-            "ago": self._ago,
-            "after": self._after,
-            "afterfix": self._afterfix,
-            "holiday": self._holiday,
-        }
 
     # ---- driver
 
     def scan(self) -> list[DateMention]:
         text, dispatch = self.text, self.g.dispatch
         digit = dispatch[_DIGIT]
+        handlers = _HANDLERS
+        seen = self.g.seen
+        if len(seen) > 200_000:
+            seen.clear()  # a cache of words as written; bounded so memory stays flat
         pos = 0
         for tok in _TOKEN.finditer(text):
+            word = tok.group()
+            regex = seen.get(word, _UNSEEN)
+            if regex is None:
+                continue
+            if regex is _UNSEEN:
+                regex = seen[word] = digit if word[0].isdigit() else dispatch.get(word.lower())
+                if regex is None:
+                    continue
             start = tok.start()
             if start < pos:
-                continue
-            word = tok.group()
-            regex = digit if word[0].isdigit() else dispatch.get(word.lower())
-            if regex is None:
                 continue
             m = regex.match(text, start)
             if m is None or m.lastgroup is None:
                 continue
-            found = self.handlers[m.lastgroup[2:]](m)
+            found = handlers[m.lastgroup[2:]](self, m)
             if found is None:  # the rule matched but the context rejects it
                 continue
             self.out.extend(found)
@@ -1125,6 +1110,34 @@ class _Run:
             else None
         )
 
+
+# rule name -> handler of _Run (looked up once per class, not per document)
+_HANDLERS: dict[str, Callable[[_Run, re.Match[str]], list[DateMention] | None]] = {
+    "night": _Run._night,
+    "wdspan": _Run._wdspan,
+    "weekday": _Run._weekday,
+    "wdabbr": _Run._wdabbr,
+    "range": _Run._range,
+    "date": _Run._single,
+    "iso": _Run._iso,
+    "kw": _Run._kw,
+    "part": _Run._part,
+    "partcomp": _Run._partcomp,
+    "monthyear": _Run._monthyear,
+    "monthctx": _Run._monthctx,
+    "monthrange": _Run._monthrange,
+    "yearstrong": _Run._yearstrong,
+    "yearweak": _Run._yearweak,
+    "relunit": _Run._relunit,
+    "relcomp": _Run._relcomp,
+    "weekend": _Run._weekend,
+    "relday": _Run._relday,
+    "reldayadj": _Run._reldayadj,
+    "ago": _Run._ago,
+    "after": _Run._after,
+    "afterfix": _Run._afterfix,
+    "holiday": _Run._holiday,
+}
 
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _NEXT_WORD = re.compile(r"\s*([^\s.,;:!?)\]]+)")

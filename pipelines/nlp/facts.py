@@ -86,27 +86,69 @@ def make_doc(nlp: Language, record: dict[str, Any]) -> Doc:
 
 
 def extract_records(
-    records: Iterable[dict[str, Any]], batch_size: int = BATCH_SIZE
+    records: Iterable[dict[str, Any]], batch_size: int = BATCH_SIZE, jobs: int = 1
 ) -> Iterator[dict[str, Any]]:
-    """Facts for each record, in input order, processed in batches of ``batch_size``."""
+    """Facts for each record, in input order, processed in batches of ``batch_size``.
+
+    With ``jobs > 1`` the batches are extracted by that many worker processes
+    (:func:`extract_parallel`); the facts are the same and come in the same order.
+    """
+    if jobs > 1:
+        yield from extract_parallel(records, batch_size, jobs)
+        return
     it = iter(records)
-    while True:
-        chunk = list(islice(it, batch_size))
-        if not chunk:
-            return
-        by_lang: dict[str, list[int]] = {}
-        for i, rec in enumerate(chunk):
-            lang = rec.get("language") or "de"
-            by_lang.setdefault(lang if lang in SUPPORTED else "de", []).append(i)
-        results: list[dict[str, Any] | None] = [None] * len(chunk)
-        for lang, idxs in by_lang.items():
-            nlp = get_nlp(lang)
-            docs = (make_doc(nlp, chunk[i]) for i in idxs)
-            for i, doc in zip(idxs, nlp.pipe(docs, batch_size=batch_size), strict=True):
-                results[i] = doc_to_facts(doc)
-        for res in results:
-            assert res is not None
-            yield res
+    while chunk := list(islice(it, batch_size)):
+        yield from extract_batch(chunk, batch_size)
+
+
+def extract_batch(
+    chunk: list[dict[str, Any]], batch_size: int = BATCH_SIZE
+) -> list[dict[str, Any]]:
+    """Facts for one list of records, in order (grouped by language for ``nlp.pipe``)."""
+    by_lang: dict[str, list[int]] = {}
+    for i, rec in enumerate(chunk):
+        lang = rec.get("language") or "de"
+        by_lang.setdefault(lang if lang in SUPPORTED else "de", []).append(i)
+    results: list[dict[str, Any] | None] = [None] * len(chunk)
+    for lang, idxs in by_lang.items():
+        nlp = get_nlp(lang)
+        docs = (make_doc(nlp, chunk[i]) for i in idxs)
+        for i, doc in zip(idxs, nlp.pipe(docs, batch_size=batch_size), strict=True):
+            results[i] = doc_to_facts(doc)
+    out = [res for res in results if res is not None]
+    assert len(out) == len(chunk)
+    return out
+
+
+def extract_parallel(
+    records: Iterable[dict[str, Any]], batch_size: int = BATCH_SIZE, jobs: int = 2
+) -> Iterator[dict[str, Any]]:
+    """``extract_records`` in ``jobs`` worker processes, streaming and in input order.
+
+    The German pipeline is loaded before the workers start (with ``fork`` they
+    share it); at most ``2 * jobs`` batches are in flight, so memory stays flat
+    however long the input is.
+    """
+    import multiprocessing as mp
+    from collections import deque
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
+    get_nlp("de")
+    it = iter(records)
+    with ctx.Pool(jobs) as pool:
+        pending: deque[Any] = deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < 2 * jobs:
+                chunk = list(islice(it, batch_size))
+                if not chunk:
+                    exhausted = True
+                    break
+                pending.append(pool.apply_async(extract_batch, (chunk, batch_size)))
+            if not pending:
+                return
+            yield from pending.popleft().get()
 
 
 def _span(view: TokenView, start: int, end: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 from pipelines.nlp.extensions import doc_state
 
 EMPTY: frozenset[str] = frozenset()
+_MISS: Any = object()
 # labels a hyphen compound inherits from its parts ("Cyber-Angriff", "E-Mail-Server");
 # not AVAIL or NEG: "Online-Portal" says nothing about being online
 COMPOUND_LABELS = frozenset(
@@ -88,6 +89,7 @@ class CueLexicon:
                 if rx is not None:
                     self.regexes.append((kind, label, rx))
         self._cache: dict[int, frozenset[str]] = {}
+        self._lemma_cache: dict[int, set[str] | None] = {}  # lemma hash -> its ~lemma labels
 
     def _add_single(self, label: str, term: str, per_kind: dict[str, dict[str, list[str]]]) -> None:
         if term.startswith("~"):
@@ -113,6 +115,15 @@ class CueLexicon:
                     found |= self.exact.get(part, set()) & COMPOUND_LABELS
         return frozenset(found) if found else EMPTY
 
+    def _word_labels(self, h: int) -> frozenset[str]:
+        got = self._cache[h] = self.word_labels(self.vocab.strings[h])
+        return got
+
+    def _lemma_labels(self, h: int) -> set[str] | None:
+        extra = self.lemmas.get(self.vocab.strings[h].lower()) if h else None
+        self._lemma_cache[h] = extra
+        return extra
+
     def label(self, doc: Doc) -> Labels:
         """Cue labels for every token of ``doc``."""
         cache = self._cache
@@ -122,17 +133,20 @@ class CueLexicon:
             lowers = view.lower_ids
         else:
             lowers = doc.to_array(LOWER).tolist() if len(doc) else []
-        out: list[frozenset[str]] = []
-        append = out.append
-        for h in lowers:
-            got = cache.get(h)
-            if got is None:
-                got = self.word_labels(strings[h])
-                cache[h] = got
-            append(got)
+        get = cache.get
+        word_labels = self._word_labels
+        out: list[frozenset[str]] = [
+            got if (got := get(h)) is not None else word_labels(h) for h in lowers
+        ]
         if self.lemmas and lowers:
-            for i, h in enumerate(doc.to_array(LEMMA).tolist()):
-                extra = self.lemmas.get(strings[h].lower()) if h else None
+            lget = self._lemma_cache.get
+            lemma_labels = self._lemma_labels
+            lemmas = doc.to_array(LEMMA).tolist()
+            extras = [lget(h, _MISS) for h in lemmas]
+            for i in [i for i, x in enumerate(extras) if x is not None]:
+                extra = extras[i]
+                if extra is _MISS:
+                    extra = lemma_labels(lemmas[i])
                 if extra:
                     out[i] = out[i] | extra
         bound = [False] * len(out)

@@ -60,14 +60,19 @@ def _string(doc: Doc, h: int) -> str:
     return text
 
 
-def build_view(doc: Doc) -> TokenView:
-    """Read the token arrays of ``doc`` (text from ``doc._.kw_meta`` when present)."""
+def build_view(
+    doc: Doc, columns: tuple[list[int], list[int], list[int]] | None = None
+) -> TokenView:
+    """Read the token arrays of ``doc`` (text from ``doc._.kw_meta`` when present).
+
+    ``columns`` are the ORTH, LOWER and IDX columns when the caller has read them already.
+    """
     n = len(doc)
     if n:
-        arr = doc.to_array([ORTH, LOWER, IDX])
-        orth_ids = arr[:, 0].tolist()
-        lower_ids = arr[:, 1].tolist()
-        idx = arr[:, 2].tolist()
+        if columns is None:
+            arr = doc.to_array([ORTH, LOWER, IDX])
+            columns = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+        orth_ids, lower_ids, idx = columns
         get = _STRINGS.get
         texts = [get(h) or _string(doc, h) for h in orth_ids]
         lowers = [get(h) or _string(doc, h) for h in lower_ids]

@@ -62,6 +62,7 @@ _HWK_RX = re.compile(r"^(?:handwerks?kam+er(?:n|s)?|hwk(?:s|'s|´s)?)$")
 # words that make a sentence one about a chamber ("Kammersprecher", "die Geschäftsstellen in ...")
 _CTX_RX = re.compile(r"^(?:handwerks?kam+er|hwk|kammer|geschäftsstelle)")
 _OTHER_RX = re.compile(r"(?:kammer|kammern)$")
+_NOTHING: tuple[None, None, None] = (None, None, None)
 
 
 class ChamberRecognizer:
@@ -122,6 +123,8 @@ class ChamberRecognizer:
         got = self._word_cache.get(h)
         if got is None:
             got = self._classify(self.nlp.vocab.strings[h])
+            if got == _NOTHING:
+                got = _NOTHING  # one shared tuple: ``is`` tells the plain words apart
             self._word_cache[h] = got
         return got
 
@@ -180,8 +183,10 @@ class ChamberRecognizer:
         words: list[str | None] = [None] * n
         keys: list[tuple[Key, int] | None] = [None] * n  # key and its end token
         states: list[str | None] = [None] * n
-        for i, h in enumerate(lowers):
-            word, key, state = self.classify(h)
+        get = self._word_cache.get
+        classes = [got if (got := get(h)) is not None else self.classify(h) for h in lowers]
+        for i in [i for i, c in enumerate(classes) if c is not _NOTHING]:
+            word, key, state = classes[i]
             words[i] = word
             states[i] = state
             if key is not None:
@@ -201,7 +206,8 @@ class ChamberRecognizer:
                 blocked[j] = True
         used = [False] * n
         mentions: list[ChamberMention] = []
-        for i in range(n):
+        worded = [i for i in range(n) if words[i] is not None]
+        for i in worded:
             if blocked[i]:
                 continue
             if words[i] == OTHER:
@@ -212,7 +218,7 @@ class ChamberRecognizer:
                 ):
                     blocked[j] = True
                     j += 1
-        for i in range(n):
+        for i in worded:
             if blocked[i] or words[i] not in (HWK, GENERIC):
                 continue
             if keys[i] is not None:  # HWK-Aachen
@@ -227,9 +233,11 @@ class ChamberRecognizer:
                 if state_mention is not None:
                     mentions.append(state_mention)
         texts = view.texts
-        for i in range(n):
-            t = texts[i]
-            if "." in t and len(t) > 5 and not used[i] and not blocked[i]:
+        dotted = (
+            [i for i, t in enumerate(texts) if "." in t and len(t) > 5] if "." in view.text else []
+        )
+        for i in dotted:
+            if not used[i] and not blocked[i]:
                 cid = self.gaz.domain(view.lowers[i]) if self.gaz else None
                 if cid:
                     mentions.append(ChamberMention((cid,), i, i + 1, "domain"))

@@ -58,11 +58,12 @@ CLAIM_TYPES = (
 )
 SPLIT_TOKENS = frozenset({";", ":", "–", "—", "(", ")", "-"})
 THIS_ORG_TYPES = frozenset({"provider"})
+OTHER_ORG_TYPES = frozenset({"other_incident", "other_chamber"})
 ELLIPSIS_CUES = frozenset({"ELLIPSIS"})
 # cue labels without which no clause of a sentence yields a claim or a status signal
 CLAIM_CUES = frozenset(
     {"ATTACK", "OUTAGE", "SEP_FALL", "AVAIL", "RESTORED", "SERVICE", "CHANNEL", "BREACH", "DATA",
-     "AUTHORITY", "CRIME_REPORT", "NOT_AFFECTED", "AFFECTED", "EMAIL", "NOTIFY"}
+     "AUTHORITY", "CRIME_REPORT", "NOT_AFFECTED", "AFFECTED", "EMAIL", "NOTIFY", "TROUBLE"}
 )  # fmt: skip
 RULE_OUT = ("ausschließ", "auszuschließ", "ausgeschlossen")
 SERVICE_HEADS = frozenset({"SERVICE", "EMAIL", "CHANNEL"})
@@ -78,6 +79,35 @@ PRONOUNS = frozenset(
 )  # fmt: skip
 INDEFINITE = frozenset({"ein", "einem", "einer", "eines", "einen", "a", "an", "unbestätigten"})
 WHY_WORDS = frozenset({"warum", "wieso", "weshalb", "why"})
+# "laut einem Kumpel", "mein Bekannter bei der Kammer": hearsay from nobody in particular
+HEARSAY_NOUNS = frozenset(
+    {"kumpel", "kumpels", "bekannter", "bekannten", "bekannte", "freund", "freundes", "freundin",
+     "kollege", "kollegen", "kollegin", "nachbar", "nachbarn", "schwager", "cousin", "insider",
+     "insiders", "gerüchten", "hörensagen", "buddy", "friend", "colleague"}
+)  # fmt: skip
+HEARSAY_DETERMINERS = frozenset(
+    {"ein", "einem", "einer", "eines", "einen", "mein", "meine", "meinem", "meinen", "meiner",
+     "meines", "a", "my"}
+)  # fmt: skip
+# speech words that are verbs ("X erklärte", "teilte X mit"), not "so", "mit", "laut" ...
+SPEECH_VERB_EXCLUDED = frozenset(
+    {"so", "mit", "ein", "laut", "zufolge", "angaben", "klar", "bekannt", "mitteilung"}
+)
+CHAMBER_ARTICLES = frozenset({"die", "der", "the"})
+# cue labels that make an article one about an IT incident even without a chamber named
+INCIDENT_TOPIC = frozenset(
+    {
+        "ATTACK",
+        "WEBSITE",
+        "EMAIL",
+        "DATA",
+        "BREACH",
+        "AUTHORITY",
+        "FIRST_PERSON",
+        "CHAMBER_WORD",
+        "SERVICE",
+    }
+)
 KONJ_CLEAR = frozenset({"sei", "seien", "könne", "müsse", "dürfe", "wolle", "solle"})
 GROUP_NUMBERS = {
     "beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
@@ -93,7 +123,7 @@ BARE_CHAMBER_WORDS = frozenset({"kammer", "handwerkskammer", "hwk"})
 QUOTES = frozenset({'"', "„", "“", "”", "'", "‚", "‘"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """Token range of one clause and its cue summary."""
 
@@ -149,11 +179,14 @@ class ClaimExtractor:
         mention_starts = [m.start for m in mentions]
 
         lowers = view.lowers
-        if not is_comment and self._elsewhere(lowers, labels, mentions, orgs):
+        issuer = self._issuer(meta)
+        if not is_comment and (
+            self._elsewhere(lowers, labels, mentions, orgs)
+            or (issuer is None and self._no_incident(lowers, labels, mentions, orgs))
+        ):
             doc_state(doc).kw_claims = []
             doc_state(doc).kw_chamber_status = {}
             return doc
-        issuer = self._issuer(meta)
         topic = _topic(mentions)
         doc_single = [issuer] if issuer else (doc_chambers if len(doc_chambers) == 1 else [])
         claims: list[Claim] = []
@@ -170,21 +203,28 @@ class ClaimExtractor:
         for s, e in view.sents:
             sent_labels: set[str] = set().union(*labels[s:e])
             words = set(lowers[s:e])
-            sent_orgs = {o.type for o in orgs if o.start < e and o.end > s}
+            sent_orgs = {o.type for o in orgs if o.start < e and o.end > s} if orgs else set()
             lo = bisect.bisect_left(mention_starts, s)
             hi = bisect.bisect_left(mention_starts, e)
             sent_mentions = own_mentions = mentions[lo:hi]
             this_anchor = (
                 bool(sent_mentions) or bool(sent_orgs & THIS_ORG_TYPES) or "ANCHOR" in sent_labels
             )
-            other = bool({"other_incident", "other_chamber"} & sent_orgs) and not (
+            other = not OTHER_ORG_TYPES.isdisjoint(sent_orgs) and not (
                 sent_mentions or sent_orgs & THIS_ORG_TYPES
             )
             if not other and not this_anchor and "OTHER_INCIDENT_CUE" in sent_labels and prev_other:
                 other = True
-            if not other and self._earlier_fault(doc, view, s, e, sent_labels, sent_orgs):
+            if (
+                not other
+                and "OUTAGE" in sent_labels
+                and self._earlier_fault(doc, view, s, e, sent_labels, sent_orgs)
+            ):
                 other = True  # "Anfang Dezember 2023 eine Störung des Mailservers"
-            sarcastic = is_comment and ("SARC" in sent_labels or _ironic_quotes(texts, s, e))
+            sarcastic = is_comment and (
+                "SARC" in sent_labels
+                or (not QUOTES.isdisjoint(texts[s:e]) and _ironic_quotes(texts, s, e))
+            )
             sarcastic = sarcastic or (is_comment and prev_sarcastic and e - s < 25)
             offtopic = "OFFTOPIC" in sent_labels and not this_anchor
             speaker, attribution, official = speakers.get(s, (None, None, False))
@@ -236,13 +276,30 @@ class ClaimExtractor:
                     or attribution is not None
                     or prev_speech
                     or (not SOURCE_WORDS.isdisjoint(words) and _named_source(lowers, s, e))
+                    # "Die Kammer X erklärte, sie sei nicht betroffen": the chamber reports
+                    # on itself, its Konjunktiv is reported speech
+                    or ("SPEECH" in sent_labels and _chamber_speaks(lowers, labels, own_mentions))
                 )
                 clauses = self._clauses(view, s, e, cues, date_spans, own_mentions, vague)
                 self._spread_modality(clauses)
+                if (
+                    not HEARSAY_NOUNS.isdisjoint(words)
+                    and speaker is None
+                    and _hearsay(lowers, s, e)
+                ):
+                    # "Laut einem Kumpel bei der HWK sind Daten abgeflossen": a rumour
+                    for clause in clauses:
+                        clause.labels.add("UNC")
+                other_at = (
+                    [o.start for o in orgs if o.type == "other_incident" and s <= o.start < e]
+                    if "other_incident" in sent_orgs
+                    else []
+                )
                 new = self._sentence_claims(
                     view, s, e, clauses, sent_mentions, fallback, doc_single, sent_orgs, labels,
                     question=question, sarcastic=sarcastic, official=sourced,
                     sent_labels=sent_labels,
+                    other_at=other_at,
                 )  # fmt: skip
                 if not sarcastic:
                     self._status_signals(
@@ -266,9 +323,11 @@ class ClaimExtractor:
                     new = [Claim("outage", "asserted", named_here, s, e)]
                     for cid in named_here:
                         signals.setdefault(cid, set()).add("affected")
-            for claim in new:
-                claim.speaker, claim.attribution = speaker, attribution
-                claim.date = self._date(doc, view, s, e)
+            if new:
+                sent_date = self._date(doc, view, s, e) if date_spans else None
+                for claim in new:
+                    claim.speaker, claim.attribution = speaker, attribution
+                    claim.date = dict(sent_date) if sent_date else None
             claims.extend(new)
             if (
                 not claimable
@@ -335,6 +394,22 @@ class ClaimExtractor:
         return any("OTHER_INCIDENT_CUE" in lab for lab in labels) and not any(
             "ANCHOR" in lab for lab in labels
         )
+
+    @staticmethod
+    def _no_incident(
+        lowers: list[str],
+        labels: list[frozenset[str]],
+        mentions: list[ChamberMention],
+        orgs: list[OrgMention],
+    ) -> bool:
+        """An article that names no Handwerkskammer and not the provider, and says nothing of an
+        attack, of websites, e-mail or data, and does not speak for itself ("wir", "uns"): a
+        bakery with a broken heating; its "geschlossen" or "geöffnet" is no claim here."""
+        if mentions or any(o.type in THIS_ORG_TYPES for o in orgs):
+            return False
+        if any(w.startswith(("handwerkskammer", "hwk", "kammer")) for w in lowers):
+            return False
+        return all(lab.isdisjoint(INCIDENT_TOPIC) for lab in labels)
 
     def _issuer(self, meta: dict[str, object]) -> str | None:
         """The chamber whose own website published the document (``www.hwk-aachen.de``)."""
@@ -612,6 +687,8 @@ class ClaimExtractor:
             presupposed = presupposed and not attack_on_chamber
         if "OUTAGE" in found:
             types["outage"] = False
+        if "TROUBLE" in found and (website or "EMAIL" in found or "SERVICE" in found):
+            types["outage"] = False  # "melden Probleme mit ihren Internetseiten"
         if "SEP_FALL" in found and "SEP_PART" in found:
             verb = next(i for i in range(a, b) if "SEP_FALL" in labels[i])
             if any("SEP_PART" in labels[j] for j in range(verb + 1, b)):
@@ -761,6 +838,7 @@ class ClaimExtractor:
         sarcastic: bool,
         official: bool,
         sent_labels: set[str],
+        other_at: list[int] | None = None,
     ) -> list[Claim]:
         out: dict[tuple[str, str], Claim] = {}
         sent_chambers = self._chambers(view, sent_mentions)
@@ -799,6 +877,8 @@ class ClaimExtractor:
                     if pol == "asserted" and _future(labels, view.lowers, clause):
                         pol = "uncertain"  # "soll bis Ende Januar wieder laufen"
                 if typ == "attack":
+                    if other_at and any(clause.start <= i < clause.end for i in other_at):
+                        continue  # "mit dem Angriff auf die Südwestfalen IT": another incident
                     if clause.presupposed_attack and pol != "asserted":
                         continue  # "ob bei dem Angriff Daten abflossen": the hedge is not about it
                     if not clause.attack_on_chamber:
@@ -1052,6 +1132,43 @@ def _named_source(lowers: list[str], s: int, e: int) -> bool:
                 continue  # "laut einem Bekannten": nobody in particular
             return True
     return False
+
+
+def _hearsay(lowers: list[str], s: int, e: int) -> bool:
+    """ "laut einem Kumpel", "mein Bekannter": a claim passed on by nobody in particular."""
+    return any(
+        lowers[i] in HEARSAY_NOUNS
+        and (
+            lowers[i - 1] in HEARSAY_DETERMINERS
+            or (  # "einem guten Bekannten"
+                i - 2 >= s
+                and lowers[i - 2] in HEARSAY_DETERMINERS
+                and lowers[i - 1].endswith(("en", "em", "er", "es"))
+            )
+        )
+        for i in range(s + 1, e)
+    )
+
+
+def _chamber_speaks(
+    lowers: list[str], labels: list[frozenset[str]], mentions: list[ChamberMention]
+) -> bool:
+    """A named chamber is the speaker: "Die HWK X erklärte", "teilte die Kammer X mit"."""
+    n = len(lowers)
+    for m in mentions:
+        if m.how == "anaphor":
+            continue
+        after = [j for j in (m.end, m.end + 1) if j < n]
+        if any(_speech_verb(lowers, labels, j) for j in after):
+            return True
+        j = m.start - 2
+        if j >= 0 and lowers[m.start - 1] in CHAMBER_ARTICLES and _speech_verb(lowers, labels, j):
+            return True
+    return False
+
+
+def _speech_verb(lowers: list[str], labels: list[frozenset[str]], i: int) -> bool:
+    return "SPEECH" in labels[i] and lowers[i] not in SPEECH_VERB_EXCLUDED
 
 
 def _without(cues: Labels, s: int, e: int, label: str) -> Labels:

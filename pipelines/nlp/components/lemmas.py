@@ -53,23 +53,25 @@ class CachedLookupLemmatizer(Lemmatizer):
         cache = self._lemma_of
         arr = doc.to_array([ORTH, LEMMA])
         orths = arr[:, 0].tolist()
-        current = arr[:, 1].tolist()
-        out = []
-        for orth, lemma in zip(orths, current, strict=True):
-            if lemma and not self.overwrite:
-                out.append(lemma)
-                continue
-            got = cache.get(orth)
-            if got is None:
-                found = table.get(orth, None)
-                if isinstance(found, list):
-                    found = found[0] if found else None
-                got = strings.add(found) if isinstance(found, str) else orth
-                cache[orth] = got
-            out.append(got)
+        if not self.overwrite and arr[:, 1].any():
+            current = arr[:, 1].tolist()  # keep the lemmas set before (rare: a trained pipe)
+            out = [lemma or self._lemma(orth, table, strings) for orth, lemma in zip(
+                orths, current, strict=True)]  # fmt: skip
+        else:
+            get = cache.get
+            out = [get(orth) or self._lemma(orth, table, strings) for orth in orths]
         values: Any = numpy.asarray(out, dtype="uint64").reshape(n, 1)
         doc.from_array([LEMMA], values)
         return doc
+
+    def _lemma(self, orth: int, table: Any, strings: Any) -> int:
+        """The lemma hash of a word not seen before (cached)."""
+        found = table.get(orth, None)
+        if isinstance(found, list):
+            found = found[0] if found else None
+        got: int = strings.add(found) if isinstance(found, str) else orth
+        self._lemma_of[orth] = got
+        return got
 
 
 @Language.factory(

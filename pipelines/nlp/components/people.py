@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from pipelines.nlp.components.base import data_path
 from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.model import ChamberMention, OrgMention, Person
-from pipelines.nlp.tokens import get_view
+from pipelines.nlp.tokens import TokenView, get_view
 
 _NAME_RX = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ]+)?$")
 OFFICIAL_ORG_TYPES = frozenset({"provider", "authority"})
@@ -97,28 +97,31 @@ class PeopleRecognizer:
         texts, lowers = view.texts, view.lowers
         n = len(texts)
         first_names, titles, honorifics = self.first_names, self.titles, self.honorifics
-        i = 0
         if (
             first_names.isdisjoint(texts)
             and titles.isdisjoint(lowers)
             and honorifics.isdisjoint(lowers)
         ):
-            i = n  # no name can start anywhere
-        while i < n:
-            if not (
-                texts[i] in first_names
+            starts: list[int] = []  # no name can start anywhere
+        else:
+            starts = [
+                i
+                for i in range(n)
+                if texts[i] in first_names
                 or lowers[i] in titles
                 or (i > 0 and lowers[i - 1] in honorifics)
-            ):
-                i += 1
-                continue
-            found = self._name_at(doc, i)
+            ]
+        pos = 0
+        for i in starts:
+            if i < pos:
+                continue  # inside the name found before
+            found = self._name_at(view, i)
             if found is None:
-                i += 1
                 continue
             start, end = found
-            name = " ".join(t.text for t in doc[start:end] if t.lower_ not in self.titles)
-            role, affiliation = self._role(doc, start, end)
+            name = " ".join(t for t, w in zip(texts[start:end], lowers[start:end], strict=True)
+                            if w not in titles)  # fmt: skip
+            role, affiliation = self._role(doc, view, start, end)
             person = people.get(name)
             if person is None:
                 # a later mention by surname only is the same person
@@ -126,58 +129,63 @@ class PeopleRecognizer:
             if role and not person.role:
                 person.role, person.affiliation = role, affiliation
             person.mentions.append((start, end))
-            i = end
+            pos = end
         doc_state(doc).kw_people = list(people.values())
         doc_state(doc).kw_speakers = self._speakers(doc, list(people.values()))
         return doc
 
-    def _name_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
-        tok = doc[i]
+    def _name_at(self, view: TokenView, i: int) -> tuple[int, int] | None:
+        texts, lowers = view.texts, view.lowers
+        n = len(texts)
         start = i
         j = i
         cue = False
-        while j < len(doc) and doc[j].lower_ in self.titles:
+        while j < n and lowers[j] in self.titles:
             j += 1
             cue = True
-        if i > 0 and doc[i - 1].lower_ in self.honorifics:
+        if i > 0 and lowers[i - 1] in self.honorifics:
             cue = True
-        if j >= len(doc):
+        if j >= n:
             return None
-        first = doc[j]
-        if first.text not in self.first_names and not (cue and _NAME_RX.match(first.text)):
+        first = texts[j]
+        if first not in self.first_names and not (cue and _NAME_RX.match(first)):
             return None
-        if j != i and tok.lower_ not in self.titles:
+        if j != i and lowers[i] not in self.titles:
             return None
         k = j + 1
-        while k < len(doc) and k - j <= 2 and _NAME_RX.match(doc[k].text):
-            if doc[k].lower_ in self.speech or self.is_role(doc[k].lower_):
+        while k < n and k - j <= 2 and _NAME_RX.match(texts[k]):
+            if lowers[k] in self.speech or self.is_role(lowers[k]):
                 break
             k += 1
         if k == j + 1 and not cue:
             return None  # a first name alone is not enough
         return start, k
 
-    def _role(self, doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+    def _role(
+        self, doc: Doc, view: TokenView, start: int, end: int
+    ) -> tuple[str | None, str | None]:
+        texts, lowers = view.texts, view.lowers
+        n = len(texts)
         # role before the name: "Hauptgeschäftsführer Peter Müller", "HWK-Sprecherin Anna Berg"
         j = start - 1
-        if j >= 0 and self.is_role(doc[j].lower_.split("-")[-1]):
-            role = doc[j].text
-            return role, self._affiliation(doc, j + 1, start, before=j)
+        if j >= 0 and self.is_role(lowers[j].split("-")[-1]):
+            role = texts[j]
+            return role, self._affiliation(doc, view, j + 1, start, before=j)
         # apposition: "Peter Müller, Sprecher der Handwerkskammer Aachen,"
-        if end + 1 < len(doc) and doc[end].text == ",":
+        if end + 1 < n and texts[end] == ",":
             k = end + 1
-            if doc[k].lower_ in ("der", "die", "ein", "eine"):
+            if lowers[k] in ("der", "die", "ein", "eine"):
                 k += 1
-            if k < len(doc) and self.is_role(doc[k].lower_.split("-")[-1]):
+            if k < n and self.is_role(lowers[k].split("-")[-1]):
                 stop = k + 1
-                while (
-                    stop < len(doc) and doc[stop].text not in (",", ".", ";", ":") and stop - k < 9
-                ):
+                while stop < n and texts[stop] not in (",", ".", ";", ":") and stop - k < 9:
                     stop += 1
-                return doc[k].text, self._affiliation(doc, k, stop, before=k)
+                return texts[k], self._affiliation(doc, view, k, stop, before=k)
         return None, None
 
-    def _affiliation(self, doc: Doc, start: int, end: int, *, before: int) -> str | None:
+    def _affiliation(
+        self, doc: Doc, view: TokenView, start: int, end: int, *, before: int
+    ) -> str | None:
         chambers: list[ChamberMention] = doc_state(doc).kw_chamber_mentions or []
         orgs: list[OrgMention] = doc_state(doc).kw_orgs or []
         for m in chambers:
@@ -186,7 +194,7 @@ class PeopleRecognizer:
         for o in orgs:
             if start <= o.start < end or o.start <= before < o.end:
                 return o.name
-        word = doc[before].lower_
+        word = view.lowers[before]
         if word.startswith(("hwk-", "kammer", "handwerkskammer")):
             return "Handwerkskammer"
         return None

@@ -15,11 +15,12 @@ no Token or Span objects.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -28,6 +29,7 @@ from pipelines.nlp.extensions import doc_state, register_extensions
 from pipelines.nlp.tokens import build_view
 
 _YEAR_DOT = re.compile(r"^(?:19|20)\d\d\.$")
+_YEAR_DOT_IN_TEXT = re.compile(r"(?:19|20)\d\d\.")
 
 
 class SentenceMarker:
@@ -41,34 +43,52 @@ class SentenceMarker:
         self._marks_are_punct = all(nlp.vocab[c].is_punct for c in self.punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
-        view = build_view(doc)
-        doc_state(doc).kw_view = view
         n = len(doc)
         if not n:
+            doc_state(doc).kw_view = build_view(doc)
             return doc
+        cols = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE]).T.tolist()
+        view = build_view(doc, (cols[0], cols[1], cols[2]))
+        doc_state(doc).kw_view = view
         texts = view.texts
-        rows = doc.to_array([LENGTH, IS_PUNCT, IS_SPACE]).tolist()
+        punct = cols[3]
         pc = self.punct_chars
-        only_punct = self._marks_are_punct
-        marks = [0]
-        seen_period = False
         last = n - 1
-        for i, (length, punct, space) in enumerate(rows):
-            # sentencizer: the first token after a sentence-final mark (one of
-            # punct_chars) that is neither punctuation nor such a mark starts a sentence
-            in_punct = (punct or not only_punct) and texts[i] in pc
-            if seen_period and not punct and not in_punct:
-                marks.append(i)
-                seen_period = False
-            elif in_punct:
-                seen_period = True
-            # a line break (a whitespace token with a newline) before a non-space token, or
-            # "2024." followed by a capitalised word
-            if i < last and (
-                (space and not rows[i + 1][2] and "\n" in texts[i])
-                or (length == 5 and _YEAR_DOT.match(texts[i]) and texts[i + 1][:1].isupper())
-            ):
-                marks.append(i + 1)
+        marks = [0]
+        # sentencizer: the first token after a sentence-final mark (one of punct_chars)
+        # that is neither punctuation nor such a mark starts a sentence.  Only the marks
+        # are visited: from each, walk over the punctuation that follows it.
+        at = [i for i, t in enumerate(texts) if t in pc]
+        nxt = -1
+        for i in at:
+            if i < nxt:
+                continue  # inside the punctuation run of the mark before
+            j = i + 1
+            while j < n and (punct[j] or (not self._marks_are_punct and texts[j] in pc)):
+                j += 1
+            if j < n:
+                marks.append(j)
+            nxt = j
+        text = view.text
+        if "\n" in text:
+            # a line break (a whitespace token with a newline) before a non-space token
+            space = cols[4]
+            for i, t in enumerate(texts):
+                if space[i] and i < last and not space[i + 1] and "\n" in t:
+                    marks.append(i + 1)
+        if "." in text:
+            # "2024." followed by a capitalised word (the tokenizer keeps "2024." whole)
+            idx = view.idx
+            for m in _YEAR_DOT_IN_TEXT.finditer(text):
+                k = bisect.bisect_left(idx, m.start())
+                if (
+                    k < last
+                    and idx[k] == m.start()
+                    and len(texts[k]) == 5
+                    and _YEAR_DOT.match(texts[k])
+                    and texts[k + 1][:1].isupper()
+                ):
+                    marks.append(k + 1)
         starts = sorted(set(marks))
         values = numpy.full(n, -1, dtype="int64")
         values[starts] = 1
