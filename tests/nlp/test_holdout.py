@@ -1,6 +1,9 @@
-"""Held-out set: extraction on documents never used for development must meet pinned F1 floors.
+"""Held-out sets: extraction on documents never used for development must meet pinned F1 floors.
 
-The floors in ``data/holdout_floors.json`` are the F1 values first reached, rounded down to
+``holdout`` (ho-001…040) was written without looking at the rules and then used once to
+fix seven error classes; ``holdout2`` (h2-001…040) was written blind by someone who never
+saw the extractor and has not been tuned on (tests/nlp/data/holdout2_README.md).  The
+floors in ``data/<set>_floors.json`` are the F1 values first reached, rounded down to
 0.01. Like the development floors they are raised, never silently lowered.
 """
 
@@ -17,9 +20,7 @@ from pipelines.nlp.evaluate import METRICS, evaluate_files
 from pipelines.nlp.facts import extract_records
 
 DATA = Path(__file__).resolve().parent / "data"
-DOCS = DATA / "holdout_docs.jsonl"
-GOLD = DATA / "holdout_gold.jsonl"
-FLOORS: dict[str, float] = json.loads((DATA / "holdout_floors.json").read_text(encoding="utf-8"))
+SETS = {"holdout": "ho", "holdout2": "h2"}
 
 
 def _ids(path: Path, key: str) -> list[str]:
@@ -28,31 +29,45 @@ def _ids(path: Path, key: str) -> list[str]:
     return [json.loads(line)[key] for line in lines if line.strip()]
 
 
-@pytest.fixture(scope="module")
-def scores() -> dict[str, dict[str, Any]]:
-    """Scores of the extractor on the held-out set."""
-    assert DOCS.is_file() and GOLD.is_file(), "held-out set missing"
+def _floors(name: str) -> dict[str, float]:
+    floors: dict[str, float] = json.loads((DATA / f"{name}_floors.json").read_text("utf-8"))
+    return floors
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def held_out(request: pytest.FixtureRequest) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(set name, scores of the extractor on it)."""
+    name: str = request.param
+    docs, gold = DATA / f"{name}_docs.jsonl", DATA / f"{name}_gold.jsonl"
+    assert docs.is_file() and gold.is_file(), f"{name}: held-out set missing"
     counter = LineCounter()
-    facts = list(extract_records(read_records([DOCS], counter)))
+    facts = list(extract_records(read_records([docs], counter)))
     assert counter.skipped == 0
-    return evaluate_files(GOLD, facts)
+    return name, evaluate_files(gold, facts)
 
 
-def test_documents_and_gold_match_one_to_one() -> None:
-    doc_ids = _ids(DOCS, "id")
-    assert doc_ids == _ids(GOLD, "doc_id")
-    assert doc_ids == [f"ho-{i:03d}" for i in range(1, 41)]
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_documents_and_gold_match_one_to_one(name: str) -> None:
+    doc_ids = _ids(DATA / f"{name}_docs.jsonl", "id")
+    assert doc_ids == _ids(DATA / f"{name}_gold.jsonl", "doc_id")
+    assert doc_ids == [f"{SETS[name]}-{i:03d}" for i in range(1, 41)]
 
 
-def test_every_metric_has_a_floor() -> None:
-    assert set(METRICS) == set(FLOORS)
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_every_metric_has_a_floor(name: str) -> None:
+    assert set(METRICS) == set(_floors(name))
 
 
-@pytest.mark.parametrize("metric", METRICS)
-def test_metric_meets_holdout_floor(scores: dict[str, dict[str, Any]], metric: str) -> None:
-    f1 = scores[metric]["f1"]
-    assert f1 >= FLOORS[metric], f"{metric}: F1 {f1:.3f} below held-out floor {FLOORS[metric]}"
+def test_metrics_meet_holdout_floors(held_out: tuple[str, dict[str, dict[str, Any]]]) -> None:
+    name, scores = held_out
+    floors = _floors(name)
+    below = {
+        metric: (round(scores[metric]["f1"], 3), floors[metric])
+        for metric in METRICS
+        if scores[metric]["f1"] < floors[metric]
+    }
+    assert below == {}, f"{name}: F1 below the held-out floor (F1, floor): {below}"
 
 
-def test_all_holdout_documents_scored(scores: dict[str, dict[str, Any]]) -> None:
-    assert scores["_documents"]["gold"] == 40
+def test_all_holdout_documents_scored(held_out: tuple[str, dict[str, dict[str, Any]]]) -> None:
+    assert held_out[1]["_documents"]["gold"] == 40
