@@ -21,7 +21,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -94,6 +94,8 @@ MAX_RECHECK = 7 * 24 * 3600.0
 MIGRATIONS = {
     "articles": {"content_hash": "TEXT"},
     "comments": {"content_hash": "TEXT", "deleted_at": "TEXT"},
+    # the document's content_hash and the extractor's fingerprint the facts were made from
+    "facts": {"source_hash": "TEXT"},
 }
 # What counts as a change of content (not fetch times, positions or page URLs).
 CONTENT_FIELDS = {
@@ -384,21 +386,30 @@ class Store:
             "interval": interval,
         }
 
-    def replace_facts(self, facts: Iterable[dict[str, Any]]) -> int:
-        """Store one facts dict per document (by ``doc_id``), replacing older ones."""
+    def replace_facts(
+        self, facts: Iterable[dict[str, Any]], sources: Mapping[str, str] | None = None
+    ) -> int:
+        """Store one facts dict per document (by ``doc_id``), replacing older ones.
+
+        ``sources`` maps doc ids to what the facts were made from (see
+        :meth:`documents_to_extract`); without it a later incremental extraction
+        does those documents again.
+        """
         count = 0
         now = now_iso()
+        sources = sources or {}
         with self.db:
             for fact in facts:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO facts (doc_id, kind, url, facts, extracted_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO facts (doc_id, kind, url, facts, extracted_at, "
+                    "source_hash) VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         fact["doc_id"],
                         fact.get("kind"),
                         fact.get("url"),
                         json.dumps(fact, ensure_ascii=False),
                         now,
+                        sources.get(fact["doc_id"]),
                     ),
                 )
                 count += 1
@@ -424,6 +435,40 @@ class Store:
         """Articles, then comments, as plain dicts (the NLP stage's input)."""
         yield from self.rows("articles")
         yield from self.rows("comments")
+
+    @staticmethod
+    def _stale(table: str, everything: bool) -> str:
+        source = f"FROM {table} AS d LEFT JOIN facts AS f ON f.doc_id = d.id "
+        if everything:
+            return source + "WHERE ? IS NOT NULL"
+        return source + (
+            "WHERE f.source_hash IS NULL "
+            "OR f.source_hash != coalesce(d.content_hash, '') || ':' || ?"
+        )
+
+    def count_to_extract(self, fingerprint: str, *, everything: bool = False) -> int:
+        """How many documents :meth:`documents_to_extract` yields."""
+        total = 0
+        for table in TABLES:
+            query = f"SELECT count(*) {self._stale(table, everything)}"
+            total += int(self.db.execute(query, (fingerprint,)).fetchone()[0])
+        return total
+
+    def documents_to_extract(
+        self, fingerprint: str, *, everything: bool = False
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Documents whose facts are missing or out of date (all with ``everything``),
+        each with what its facts will be made from (``content_hash:fingerprint``): new
+        documents, changed ones, and every one whose facts came from another version of
+        the extractor (another ``fingerprint``)."""
+        for table, cols in TABLES.items():
+            select = ", ".join(f"d.{c}" for c in cols)
+            query = (
+                f"SELECT {select}, coalesce(d.content_hash, '') "
+                f"{self._stale(table, everything)} ORDER BY d.id"
+            )
+            for row in self.db.execute(query, (fingerprint,)):
+                yield dict(zip(cols, row[:-1], strict=True)), f"{row[-1]}:{fingerprint}"
 
     def iter_facts(self) -> Iterator[dict[str, Any]]:
         for (raw,) in self.db.execute("SELECT facts FROM facts ORDER BY doc_id"):

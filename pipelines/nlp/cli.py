@@ -5,7 +5,9 @@ extract FILE.jsonl... [-o FACTS.jsonl] [--jobs N]
     url, text and optional published) and write one facts line per document,
     atomically (temp file + rename).  Malformed lines are skipped and counted.
     Exit status 1 only when lines were read and none was usable.
-    Without files: read the store (``--db``) and write the facts back to it.
+    Without files: read the store (``--db``) and write the facts back to it,
+    only for documents that are new or changed since their facts were written
+    or whose facts came from another version of the rules (``--all``: every one).
     ``--jobs N`` extracts in N worker processes (same facts, same order).
 
 evaluate GOLD.jsonl [--pred FACTS.jsonl] [--docs DOCS.jsonl] [--json]
@@ -39,6 +41,12 @@ def register(subparsers: Any) -> None:
     ex.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
     ex.add_argument(
         "--jobs", type=int, default=1, help="worker processes (same facts, same order; default 1)"
+    )
+    ex.add_argument(
+        "--all",
+        action="store_true",
+        help="store mode: extract every document again (default: only those that are new, "
+        "changed, or whose facts came from another version of the rules)",
     )
     ex.set_defaults(func=cmd_extract)
 
@@ -97,7 +105,7 @@ def run_stage(out_dir: str) -> int:
     """The extraction step of ``kammerwatch run``: store documents -> facts (+ facts.jsonl)."""
     out = Path(out_dir)
     args = argparse.Namespace(
-        db=out / "kammerwatch.db", output=out / "facts.jsonl", batch_size=64, files=[]
+        db=out / "kammerwatch.db", output=out / "facts.jsonl", batch_size=64, files=[], all=False
     )
     return _extract_store(args)
 
@@ -142,8 +150,16 @@ class NoUsableInput(Exception):
 
 
 def _extract_store(args: argparse.Namespace) -> int:
+    """Facts for the store's documents, written back to it.
+
+    Incremental: a document is extracted again only when it is new, its content
+    changed (``content_hash``) or its facts came from another version of the
+    extractor (:func:`~pipelines.nlp.language.extractor_fingerprint`); ``--all``
+    redoes every document.
+    """
     from crawler.progress import progress
     from pipelines.nlp.facts import extract_records
+    from pipelines.nlp.language import extractor_fingerprint
     from pipelines.store import Store, StoreError
 
     if not args.db.exists():
@@ -157,22 +173,41 @@ def _extract_store(args: argparse.Namespace) -> int:
         return 2
     counter = LineCounter()
     written = 0
+    # what each document's facts are made from, until they are written
+    sources: dict[str, str] = {}
+    fingerprint = extractor_fingerprint()
+    everything = bool(getattr(args, "all", False))
     try:
-        total = reader.count("articles") + reader.count("comments")
-        records = _store_records(
-            progress(reader.iter_documents(), total=total, label="extract"), counter
+        stored = reader.count("articles") + reader.count("comments")
+        total = reader.count_to_extract(fingerprint, everything=everything)
+        rows = (
+            _remember(row, source, sources)
+            for row, source in reader.documents_to_extract(fingerprint, everything=everything)
         )
+        records = _store_records(progress(rows, total=total, label="extract"), counter)
         it = extract_records(records, args.batch_size, jobs=_jobs(args))
         while batch := list(islice(it, 256)):
-            written += writer.replace_facts(batch)
+            written += writer.replace_facts(
+                batch,
+                {f["doc_id"]: sources.pop(f["doc_id"]) for f in batch if f["doc_id"] in sources},
+            )
     finally:
         reader.close()
         writer.close()
     if args.output:
         with Store(args.db, readonly=True) as store:
             write_jsonl_atomic(args.output, store.iter_facts())
-    print(f"extract: {written} documents -> {args.db} ({counter.skipped} skipped)")
+    unchanged = stored - total
+    print(
+        f"extract: {written} documents -> {args.db} ({unchanged} unchanged since their facts "
+        f"were written, {counter.skipped} skipped)"
+    )
     return 0 if written or not counter.skipped else 1
+
+
+def _remember(row: dict[str, Any], source: str, sources: dict[str, str]) -> dict[str, Any]:
+    sources[str(row["id"])] = source
+    return row
 
 
 def _store_records(

@@ -67,3 +67,39 @@ def build_nlp(lang: str = "de", data_dir: str | Path | None = None) -> Language:
 def get_nlp(lang: str = "de") -> Language:
     """The process-wide pipeline for ``lang`` (built on first use)."""
     return build_nlp(lang)
+
+
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """What the facts depend on besides the document: this package's code, config and
+    data files, spaCy's version and the trained German pipeline in use (if any).
+
+    Stored with each document's facts (``facts.source_hash``), it makes an
+    incremental extraction redo every document after the rules changed.
+    """
+    import hashlib
+    from importlib import metadata, resources
+
+    digest = hashlib.sha1()
+    root = resources.files("pipelines.nlp")
+    pending = [root]
+    files = []
+    while pending:
+        for entry in pending.pop().iterdir():
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    pending.append(entry)
+            elif entry.name.endswith((".py", ".cfg", ".json", ".jsonl", ".csv", ".txt")):
+                files.append(entry)
+    for entry in sorted(files, key=lambda e: str(e)):
+        digest.update(str(entry).rsplit("pipelines", 1)[-1].encode())
+        digest.update(entry.read_bytes())
+    trained = find_trained_pipeline()
+    versions = [f"spacy={spacy.__version__}"]
+    for package in ("spacy-lookups-data", *([trained] if trained else [])):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=?")
+    digest.update(";".join(versions).encode())
+    return digest.hexdigest()[:16]

@@ -118,6 +118,64 @@ def test_extract_reads_and_writes_the_store(tmp_path: Path) -> None:
     ]
 
 
+def test_store_extraction_is_incremental(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    """Only new and changed documents are extracted again, all of them when the rules
+    change or with --all; the facts equal those of a full extraction."""
+    from crawler.items import Article, Comment
+    from pipelines.nlp import language
+    from pipelines.store import Store
+
+    def article(n: int, text: str) -> Article:
+        url = f"https://e.org/{n}"
+        return Article(
+            id=f"s:post:{n}", url=url, canonical_url=url, source="e.org", title="t", text=text,
+            published="2024-01-09T10:00:00+01:00",
+        )  # fmt: skip
+
+    db = tmp_path / "kw.db"
+    with Store(db) as store:
+        store.upsert(article(1, "Die HWK Köln ist offline."))
+        store.upsert(article(2, "Die Handwerkskammer Trier ist nicht betroffen."))
+        store.upsert(
+            Comment(
+                id="s:comment:9", url="https://e.org/1#c9", article_url="https://e.org/1",
+                article_id="s:post:1", parent_id=None, author="Leser",
+                text="Bei der HWK Aachen geht seit gestern nichts.",
+                published="2024-01-10T08:00:00+01:00",
+            )
+        )  # fmt: skip
+
+    def run(*extra: str) -> tuple[str, dict[str, dict[str, Any]]]:
+        assert main(["extract", "--db", str(db), *extra]) == 0
+        line = capsys.readouterr().out.strip().splitlines()[-1]
+        with Store(db, readonly=True) as store:
+            return line, {f["doc_id"]: f for f in store.iter_facts()}
+
+    line, first = run()
+    assert line.startswith("extract: 3 documents") and "(0 unchanged" in line
+    line, again = run()
+    assert line.startswith("extract: 0 documents") and "(3 unchanged" in line
+    assert again == first
+
+    with Store(db) as store:
+        store.upsert(article(2, "Die Handwerkskammer Trier ist seit Montag offline."))
+    line, changed = run()
+    assert line.startswith("extract: 1 documents") and "(2 unchanged" in line
+    assert [c["id"] for c in changed["s:post:2"]["chambers"]] == ["hwk-trier"]
+    assert changed["s:post:2"] != first["s:post:2"]
+    assert {k: v for k, v in changed.items() if k != "s:post:2"} == {
+        k: v for k, v in first.items() if k != "s:post:2"
+    }
+
+    line, _ = run("--all")
+    assert line.startswith("extract: 3 documents")
+    monkeypatch.setattr(language, "extractor_fingerprint", lambda: "other-rules")
+    line, _ = run()
+    assert line.startswith("extract: 3 documents")  # facts of other rules are redone
+    line, _ = run()
+    assert line.startswith("extract: 0 documents")
+
+
 def test_evaluate_prints_scores(tmp_path: Path, capsys: Any) -> None:
     gold = write_jsonl(tmp_path / "gold.jsonl", [{
         "doc_id": "t:post:1", "chambers_affected": ["hwk-aachen", "hwk-koeln"],
