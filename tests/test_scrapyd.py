@@ -351,7 +351,11 @@ import crawler
 from crawler import relevance, sources
 from crawler.observations import load_chamber_sites
 from crawler.parsers import chamber_site, maintext, outage
+from pipelines.nlp.facts import extract_records
+from pipelines.nlp.gazetteer import DATA_DIR
+from pipelines.timeline import data_path
 
+NLP_DOC = json.loads(sys.argv[2])
 print(json.dumps({
     "crawler": crawler.__file__,
     "settings": __import__("os").environ["SCRAPY_SETTINGS_MODULE"],
@@ -361,8 +365,16 @@ print(json.dumps({
     "notice_keywords": len(chamber_site.load_rules().keywords),
     "outage_hosts": len(outage.load_patterns().outage_hosts),
     "boilerplate_tags": sorted(maintext.load_patterns().remove_tags),
+    "facts": list(extract_records([NLP_DOC])),
+    "nlp_data": str(DATA_DIR),
+    "timeline_schema": sorted(json.loads(data_path("timeline.schema.json").read_text("utf-8"))),
 }))
 """
+NLP_DOC = {
+    "id": "x:post:1", "kind": "article", "url": "https://e.org/1",
+    "published": "2024-01-10T10:00:00+01:00",
+    "text": "Die Handwerkskammer Trier ist seit Montag offline, sagte eine Sprecherin.",
+}  # fmt: skip
 
 
 def test_crawl_time_data_files_load_from_the_zipped_egg(project: Path, tmp_path: Path) -> None:
@@ -385,7 +397,7 @@ def test_crawl_time_data_files_load_from_the_zipped_egg(project: Path, tmp_path:
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
 
     probe = subprocess.run(
-        [sys.executable, "-c", EGG_PROBE, str(egg)],
+        [sys.executable, "-c", EGG_PROBE, str(egg), json.dumps(NLP_DOC)],
         cwd=tmp_path,
         env=clean_env(tmp_path),
         capture_output=True,
@@ -409,3 +421,15 @@ def test_crawl_time_data_files_load_from_the_zipped_egg(project: Path, tmp_path:
     assert got["notice_keywords"] == len(chamber_site.load_rules().keywords) > 0
     assert got["outage_hosts"] == len(outage.load_patterns().outage_hosts) > 0
     assert got["boilerplate_tags"] == sorted(maintext.load_patterns().remove_tags)
+    # extraction (KW_NLP=True, `kammerwatch extract`) and the timeline's data work from the egg
+    # too: their data directories are copied out of the zip once per process
+    from pipelines.nlp.facts import extract_records
+    from pipelines.timeline import data_path
+
+    assert not got["nlp_data"].startswith(str(egg))
+    assert got["facts"] == list(extract_records([NLP_DOC]))
+    assert [(c["id"], c["status"]) for c in got["facts"][0]["chambers"]] == [
+        ("hwk-trier", "affected")
+    ]
+    schema = json.loads(data_path("timeline.schema.json").read_text("utf-8"))
+    assert got["timeline_schema"] == sorted(schema)

@@ -56,12 +56,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
+
+from pipelines.resources import package_dir
 
 __all__ = ["DATA_FILE", "DateMention", "find_dates", "normalise_date"]
 
-DATA_FILE = Path(__file__).parent / "data" / "date_patterns.json"
+DATA_FILE = package_dir("pipelines.nlp") / "data" / "date_patterns.json"
 
 #: A day/month without a year lies at most this many days after the anchor.
 MAX_DAYS_AHEAD = 183

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from pipelines.resources import package_dir
+
+DATA_DIR = package_dir("pipelines.nlp") / "data"  # on disk, also from a zipped egg
 
 ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

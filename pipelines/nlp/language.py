@@ -22,8 +22,9 @@ from spacy.util import load_config
 import pipelines.nlp.components  # noqa: F401  (registers the kw_* factories)
 from pipelines.nlp.extensions import register_extensions
 from pipelines.nlp.gazetteer import DATA_DIR
+from pipelines.resources import package_dir
 
-CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
+CONFIG_PATH = package_dir("pipelines.nlp") / "config.cfg"
 TRAINED_DE = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
 SUPPORTED = ("de", "en")
 log = logging.getLogger(__name__)

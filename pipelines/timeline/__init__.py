@@ -21,12 +21,13 @@ One job per module:
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+from pipelines.resources import package_dir
 
 SCHEMA_VERSION = "1"
 
 
 def data_path(name: str) -> Path:
     """Path of a data file shipped in ``pipelines/timeline/data``."""
-    return Path(str(resources.files("pipelines.timeline").joinpath("data", name)))
+    return package_dir("pipelines.timeline") / "data" / name

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.resources import package_dir
 from pipelines.timeline import data_path
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ STATUSES = ("affected", "partially_affected", "not_affected", "unknown")
 BRIEF_OUTAGE_DAYS = 2
 HIT_TYPES = ("outage", "attack", "data_breach")
 
-_NLP_TABLE = Path(__file__).resolve().parents[1] / "nlp" / "data" / "chambers.csv"
-_NLP_DOMAINS = Path(__file__).resolve().parents[1] / "nlp" / "data" / "chamber_domains.csv"
+_NLP_TABLE = package_dir("pipelines.nlp") / "data" / "chambers.csv"
+_NLP_DOMAINS = package_dir("pipelines.nlp") / "data" / "chamber_domains.csv"
 
 
 @dataclass(frozen=True)
