@@ -19,6 +19,11 @@ machine has at least two cores, else none; ``0`` parses inline in the reactor
 thread; ``N`` starts N workers (each page goes to the least busy one).
 Workers start on first use and stop when the spider closes.
 
+A page whose parse takes longer than ``KW_PARSE_TIMEOUT`` seconds (default
+120) is given up with a :class:`~crawler.parsers.common.ParseError` (counted
+as ``kw/parse_pool/timeout``) and its worker killed: inline, such a page would
+hang the whole crawl.
+
 A worker that dies (killed, out of memory) fails over: its pages in flight
 and every later page are parsed inline instead, ``kw/parse_pool/broken`` is
 counted and nothing is lost.  An exception raised by the parser (a
@@ -41,6 +46,7 @@ from typing import Any, ParamSpec, TypeVar
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
+from crawler.parsers.common import ParseError
 from crawler.parseworker import HEADER, NAMES, loads, read_frames
 
 logger = logging.getLogger(__name__)
@@ -152,16 +158,24 @@ def _worker_env() -> dict[str, str]:
 class ParsePool:
     """Runs registered parser functions in ``workers`` processes (inline when 0)."""
 
-    def __init__(self, workers: int, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self, workers: int, stats: StatsCollector | None = None, timeout: float = 120.0
+    ) -> None:
         self.workers = workers
         self.stats = stats
+        self.timeout = timeout
         self._pool: list[_Worker] = []
+        self._starting: asyncio.Future[None] | None = None  # shared by the first callers
         self._next_id = 0
         self._inline = workers == 0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, stats: StatsCollector | None) -> ParsePool:
-        return cls(worker_count(settings.get("KW_PARSE_WORKERS", "auto")), stats)
+        return cls(
+            worker_count(settings.get("KW_PARSE_WORKERS", "auto")),
+            stats,
+            settings.getfloat("KW_PARSE_TIMEOUT", 120.0),
+        )
 
     @property
     def inline(self) -> bool:
@@ -191,6 +205,12 @@ class ParsePool:
             )
             self._pool.append(worker)
 
+    async def _ensure_started(self) -> None:
+        """Start the workers once, however many callers arrive while they start."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        await self._starting
+
     def _fail_over(self, reason: str) -> None:
         if not self._inline:
             self._inline = True
@@ -205,8 +225,7 @@ class ParsePool:
         if self._inline or name is None:
             return fn(*args, **kwargs)
         try:
-            if not self._pool:
-                await self._start()
+            await self._ensure_started()
             live = [w for w in self._pool if w.alive]
             if not live:
                 raise WorkerGone("no parser worker is running")
@@ -216,7 +235,16 @@ class ParsePool:
             future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
             worker.pending[task_id] = future
             worker.writer.write(HEADER.pack(task_id, len(payload)) + payload)
-            result = await future
+            try:
+                result = await asyncio.wait_for(future, self.timeout)
+            except TimeoutError:
+                # a page that hangs the parser would hang an inline parse too: give it up
+                self._inc("kw/parse_pool/timeout")
+                worker.process.kill()
+                raise ParseError(
+                    f"{args[1] if len(args) > 1 else name}: parsing took longer than "
+                    f"{self.timeout:g} s (KW_PARSE_TIMEOUT); page skipped"
+                ) from None
         except UnreadableAnswer:
             self._inc("kw/parse_pool/parsed_inline")
             return fn(*args, **kwargs)  # raises the parser's own exception, if that was it

@@ -37,6 +37,7 @@ CONCURRENT_ITEMS = 8
 # Pages are parsed in worker processes ("auto": one when there are >= 2 cores,
 # 0 = inline in the reactor thread); see crawler/parsepool.py.
 KW_PARSE_WORKERS = "auto"
+KW_PARSE_TIMEOUT = 120  # seconds for one page in a worker; a page that takes longer is skipped
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 

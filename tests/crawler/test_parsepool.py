@@ -64,9 +64,12 @@ def test_workers_return_what_inline_parsing_returns() -> None:
     async def parse_all() -> list[Any]:
         pool = ParsePool(2, stats)  # type: ignore[arg-type]
         try:
-            return await asyncio.gather(
+            results = await asyncio.gather(
                 *(pool.run(fn, html, url, FETCHED) for fn, html, url in pages)
             )
+            assert len(pool._pool) == 2  # the concurrent first calls started the workers once
+            assert sum(1 for w in pool._pool if w.alive) == 2
+            return results
         finally:
             pool.close()
 
@@ -113,6 +116,27 @@ def test_a_killed_worker_fails_over_to_inline_parsing() -> None:
     assert [u.rsplit("/", 1)[1] for u in urls] == ["1", "2", "3"]
     assert stats.values["kw/parse_pool/broken"] == 1
     assert stats.values["kw/parse_pool/pages"] == 1
+
+
+def test_a_page_that_takes_too_long_is_given_up() -> None:
+    stats = Stats()
+    html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
+
+    async def run() -> str:
+        pool = ParsePool(1, stats, timeout=1e-4)  # type: ignore[arg-type]
+        try:
+            await pool._ensure_started()
+            with pytest.raises(ParseError, match=r"https://example\.org/langsam: parsing took"):
+                await pool.run(parse_news, html, "https://example.org/langsam", FETCHED)
+            # the stuck worker is gone: later pages fail over to inline parsing
+            page = await pool.run(parse_news, html, "https://example.org/weiter", FETCHED)
+            return page.article.url
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()).endswith("/weiter")
+    assert stats.values["kw/parse_pool/timeout"] == 1
+    assert stats.values["kw/parse_pool/broken"] == 1
 
 
 def test_unregistered_functions_run_inline() -> None:
