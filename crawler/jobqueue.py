@@ -50,7 +50,7 @@ def damaged_files(jobdir: Path) -> list[tuple[Path, str]]:
             continue
         if path.suffix == ".json":
             try:
-                json.loads(path.read_text("utf-8") or "null")
+                json.loads(path.read_text("utf-8"))  # Scrapy's json.load fails on empty files too
             except (ValueError, UnicodeDecodeError) as exc:
                 found.append((path, f"unreadable JSON ({exc})"))
             continue
@@ -66,9 +66,12 @@ def drop_damaged_queue(jobdir: Path) -> list[tuple[Path, str]]:
     """Remove the request queue of ``jobdir`` when any of its files is damaged.
 
     Returns what was found damaged ([] when the queue was sound and kept).
-    The seen-requests file stays: resumed start requests bypass it anyway.
+    The seen-requests file goes with it: requests that were queued (feed
+    entries, followed links) must not be filtered as seen when they come again;
+    stored documents are skipped by the resume's store check instead.
     """
     damaged = damaged_files(jobdir)
     if damaged:
         shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
+        (jobdir / "requests.seen").unlink(missing_ok=True)
     return damaged

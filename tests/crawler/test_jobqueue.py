@@ -60,5 +60,12 @@ def test_a_damaged_queue_is_dropped_and_a_sound_one_kept(tmp_path: Path) -> None
         ("-1", "0 bytes, shorter than the queue header")
     ]
     assert not (killed / "requests.queue").exists()
-    assert (killed / "requests.seen").exists()
+    assert not (killed / "requests.seen").exists()  # what was queued must not count as seen
     assert drop_damaged_queue(tmp_path / "never-ran") == []
+
+    closing = tmp_path / "closing"  # killed while Scrapy wrote its queue state
+    _queue(closing / "requests.queue" / "0", [b"a"])
+    (closing / "requests.queue" / "active.json").write_text("")
+    assert [(p.name, why.split(" (")[0]) for p, why in drop_damaged_queue(closing)] == [
+        ("active.json", "unreadable JSON")
+    ]
