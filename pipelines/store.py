@@ -436,39 +436,44 @@ class Store:
         yield from self.rows("articles")
         yield from self.rows("comments")
 
-    @staticmethod
-    def _stale(table: str, everything: bool) -> str:
-        source = f"FROM {table} AS d LEFT JOIN facts AS f ON f.doc_id = d.id "
+    # What the facts of a document are made from besides its content hash: the fields
+    # the extractor reads that the content hash leaves out (see facts.normalize_record).
+    _SOURCE = {
+        "articles": "coalesce(d.content_hash, '') || '|' || coalesce(d.language, '')",
+        "comments": "coalesce(d.content_hash, '') || '|' || coalesce(d.url, '')",
+    }
+
+    def _stale(
+        self, table: str, columns: str, fingerprint: str, everything: bool
+    ) -> sqlite3.Cursor:
+        source = f"{self._SOURCE[table]} || ':' || ?"
+        query = f"SELECT {columns.format(source=source)} FROM {table} AS d"
         if everything:
-            return source + "WHERE ? IS NOT NULL"
-        return source + (
-            "WHERE f.source_hash IS NULL "
-            "OR f.source_hash != coalesce(d.content_hash, '') || ':' || ?"
+            return self.db.execute(query, (fingerprint,) * columns.count("{source}"))
+        query += (
+            " LEFT JOIN facts AS f ON f.doc_id = d.id "
+            f"WHERE f.source_hash IS NULL OR f.source_hash != {source}"
         )
+        return self.db.execute(query, (fingerprint,) * (columns.count("{source}") + 1))
 
     def count_to_extract(self, fingerprint: str, *, everything: bool = False) -> int:
         """How many documents :meth:`documents_to_extract` yields."""
-        total = 0
-        for table in TABLES:
-            query = f"SELECT count(*) {self._stale(table, everything)}"
-            total += int(self.db.execute(query, (fingerprint,)).fetchone()[0])
-        return total
+        return sum(
+            int(self._stale(table, "count(*)", fingerprint, everything).fetchone()[0])
+            for table in TABLES
+        )
 
     def documents_to_extract(
         self, fingerprint: str, *, everything: bool = False
     ) -> Iterator[tuple[dict[str, Any], str]]:
         """Documents whose facts are missing or out of date (all with ``everything``),
-        each with what its facts will be made from (``content_hash:fingerprint``): new
-        documents, changed ones, and every one whose facts came from another version of
-        the extractor (another ``fingerprint``)."""
+        each with what its facts will be made from (content hash, the fields the
+        extractor reads beside it, and ``fingerprint``): new documents, changed ones,
+        and every one whose facts came from another version of the extractor."""
         for table, cols in TABLES.items():
-            select = ", ".join(f"d.{c}" for c in cols)
-            query = (
-                f"SELECT {select}, coalesce(d.content_hash, '') "
-                f"{self._stale(table, everything)} ORDER BY d.id"
-            )
-            for row in self.db.execute(query, (fingerprint,)):
-                yield dict(zip(cols, row[:-1], strict=True)), f"{row[-1]}:{fingerprint}"
+            columns = ", ".join(f"d.{c}" for c in cols) + ", {source}"
+            for row in self._stale(table, columns, fingerprint, everything):
+                yield dict(zip(cols, row[:-1], strict=True)), row[-1]
 
     def iter_facts(self) -> Iterator[dict[str, Any]]:
         for (raw,) in self.db.execute("SELECT facts FROM facts ORDER BY doc_id"):

@@ -176,13 +176,12 @@ def _extract_store(args: argparse.Namespace) -> int:
     # what each document's facts are made from, until they are written
     sources: dict[str, str] = {}
     fingerprint = extractor_fingerprint()
-    everything = bool(getattr(args, "all", False))
     try:
         stored = reader.count("articles") + reader.count("comments")
-        total = reader.count_to_extract(fingerprint, everything=everything)
+        total = reader.count_to_extract(fingerprint, everything=args.all)
         rows = (
             _remember(row, source, sources)
-            for row, source in reader.documents_to_extract(fingerprint, everything=everything)
+            for row, source in reader.documents_to_extract(fingerprint, everything=args.all)
         )
         records = _store_records(progress(rows, total=total, label="extract"), counter)
         it = extract_records(records, args.batch_size, jobs=_jobs(args))
@@ -202,7 +201,8 @@ def _extract_store(args: argparse.Namespace) -> int:
         f"extract: {written} documents -> {args.db} ({unchanged} unchanged since their facts "
         f"were written, {counter.skipped} skipped)"
     )
-    return 0 if written or not counter.skipped else 1
+    # unusable only when the store holds documents and not one of them has facts
+    return 1 if counter.skipped and not counter.used and not unchanged else 0
 
 
 def _remember(row: dict[str, Any], source: str, sources: dict[str, str]) -> dict[str, Any]:

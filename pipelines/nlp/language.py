@@ -70,31 +70,38 @@ def get_nlp(lang: str = "de") -> Language:
     return build_nlp(lang)
 
 
+# Files of pipelines/nlp that do not change what is extracted (commands, scoring, the
+# crawl-time pipeline wrapper, the gate's floors, the output schema).
+_NOT_EXTRACTION = {
+    "cli.py",
+    "evaluate.py",
+    "pipeline.py",
+    "quality_floors.json",
+    "facts.schema.json",
+}
+
+
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
-    """What the facts depend on besides the document: this package's code, config and
-    data files, spaCy's version and the trained German pipeline in use (if any).
+    """What the facts depend on besides the document: the extraction code, config and
+    data files of this package, spaCy's version and the trained German pipeline in use.
 
     Stored with each document's facts (``facts.source_hash``), it makes an
     incremental extraction redo every document after the rules changed.
     """
     import hashlib
-    from importlib import metadata, resources
+    from importlib import metadata
 
+    from pipelines.resources import package_dir
+
+    root = package_dir("pipelines.nlp")
     digest = hashlib.sha1()
-    root = resources.files("pipelines.nlp")
-    pending = [root]
-    files = []
-    while pending:
-        for entry in pending.pop().iterdir():
-            if entry.is_dir():
-                if entry.name != "__pycache__":
-                    pending.append(entry)
-            elif entry.name.endswith((".py", ".cfg", ".json", ".jsonl", ".csv", ".txt")):
-                files.append(entry)
-    for entry in sorted(files, key=lambda e: str(e)):
-        digest.update(str(entry).rsplit("pipelines", 1)[-1].encode())
-        digest.update(entry.read_bytes())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".cfg", ".json", ".jsonl", ".csv", ".txt") and (
+            path.name not in _NOT_EXTRACTION and "__pycache__" not in path.parts
+        ):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     trained = find_trained_pipeline()
     versions = [f"spacy={spacy.__version__}"]
     for package in ("spacy-lookups-data", *([trained] if trained else [])):

@@ -169,6 +169,21 @@ def test_store_extraction_is_incremental(tmp_path: Path, capsys: Any, monkeypatc
 
     line, _ = run("--all")
     assert line.startswith("extract: 3 documents")
+    with Store(db) as store:  # fields the extractor reads beside the content hash
+        store.db.execute("UPDATE comments SET url = 'https://e.org/1#c9-neu'")
+        store.db.execute("UPDATE articles SET language = 'en' WHERE id = 's:post:1'")
+        store.commit()
+    line, moved = run()
+    assert line.startswith("extract: 2 documents")
+    assert moved["s:comment:9"]["url"] == "https://e.org/1#c9-neu"
+    with Store(db) as store:  # a stored document the extractor cannot use is skipped
+        store.db.execute(
+            "INSERT INTO articles (id, url, canonical_url, source, title, text) "
+            "VALUES ('s:post:3', 'https://e.org/3', 'https://e.org/3', 'e.org', 't', NULL)"
+        )
+        store.commit()
+    assert main(["extract", "--db", str(db)]) == 0  # the others still have their facts
+    assert "(3 unchanged since their facts were written, 1 skipped)" in capsys.readouterr().out
     monkeypatch.setattr(language, "extractor_fingerprint", lambda: "other-rules")
     line, _ = run()
     assert line.startswith("extract: 3 documents")  # facts of other rules are redone
