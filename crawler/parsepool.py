@@ -24,9 +24,11 @@ A page whose parse takes longer than ``KW_PARSE_TIMEOUT`` seconds (default
 as ``kw/parse_pool/timeout``) and its worker killed: inline, such a page would
 hang the whole crawl.
 
-A worker that dies (killed, out of memory) fails over: its pages in flight
-and every later page are parsed inline instead, ``kw/parse_pool/broken`` is
-counted and nothing is lost.  An exception raised by the parser (a
+A worker that dies (killed, out of memory, or stopped after a timeout) is
+replaced by a new one (``kw/parse_pool/restarted``) and its pages in flight
+are parsed inline (``kw/parse_pool/parsed_inline``): nothing is lost.  After
+``MAX_RESTARTS`` replacements, or when no process can be started, every later
+page is parsed inline (``kw/parse_pool/broken``).  An exception raised by the parser (a
 :class:`~crawler.parsers.common.ParseError`) reaches the caller as if it had
 been raised inline.
 """
@@ -50,6 +52,7 @@ from crawler.parsers.common import ParseError
 from crawler.parseworker import HEADER, NAMES, loads, read_frames
 
 logger = logging.getLogger(__name__)
+MAX_RESTARTS = 3  # dead workers replaced in one crawl before parsing goes inline
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -113,7 +116,9 @@ class _Worker:
         except Exception as exc:  # e.g. an exception class outside the allow-list
             future.set_exception(UnreadableAnswer(repr(exc)))
             return
-        if ok:
+        if ok is None:
+            future.set_exception(UnreadableAnswer("the worker could not send its answer"))
+        elif ok:
             future.set_result(value)
         else:
             future.set_exception(value)
@@ -125,18 +130,22 @@ class _Worker:
             if not future.done():
                 future.set_exception(WorkerGone("the parser worker ended"))
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """EOF on the worker's stdin (it exits), then wait for it.
+    def detach(self) -> None:
+        """EOF on the worker's stdin (it exits once its page at hand is answered).
 
-        The pipes are closed here and now, not by the loop: this runs inside a
+        The transports are aborted (unregistered from the loop at once, buffered
+        requests dropped) and the pipes closed here and now: this runs inside a
         synchronous close and the loop gets no turn before the wait.
         """
-        self.writer.close()
-        if self.reader is not None:
-            self.reader.close()
+        if not self.writer.is_closing():
+            self.writer.abort()
+        if self.reader is not None and not self.reader.is_closing():
+            self.reader.close()  # unregisters at once; nothing is buffered on this side
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:
                 pipe.close()
+
+    def wait(self, timeout: float = 10.0) -> None:
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -166,6 +175,8 @@ class ParsePool:
         self.timeout = timeout
         self._pool: list[_Worker] = []
         self._starting: asyncio.Future[None] | None = None  # shared by the first callers
+        self._restarts = 0
+        self._replacing = asyncio.Lock()  # one replacement at a time for many lost pages
         self._next_id = 0
         self._inline = workers == 0
 
@@ -187,23 +198,41 @@ class ParsePool:
             self.stats.inc_value(key)
 
     async def _start(self) -> None:
-        loop = asyncio.get_running_loop()
-        env = _worker_env()
         for _ in range(self.workers):
-            process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.parseworker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-            )
-            assert process.stdin is not None and process.stdout is not None
-            writer, _ = await loop.connect_write_pipe(asyncio.Protocol, process.stdin)
-            worker = _Worker(process, writer)
-            worker.reader, _ = await loop.connect_read_pipe(
-                lambda w=worker: _Reader(w),  # type: ignore[misc]
-                process.stdout,
-            )
-            self._pool.append(worker)
+            self._pool.append(await self._spawn())
+
+    async def _spawn(self) -> _Worker:
+        loop = asyncio.get_running_loop()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.parseworker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_worker_env(),
+        )
+        assert process.stdin is not None and process.stdout is not None
+        writer, _ = await loop.connect_write_pipe(asyncio.Protocol, process.stdin)
+        worker = _Worker(process, writer)
+        worker.reader, _ = await loop.connect_read_pipe(
+            lambda: _Reader(worker),
+            process.stdout,
+        )
+        return worker
+
+    async def _replace_dead(self) -> None:
+        """Put a new worker in the place of each dead one, up to ``MAX_RESTARTS`` in
+        all; beyond that (a page that kills every worker) parse inline from now on."""
+        async with self._replacing:
+            for index, worker in enumerate(self._pool):
+                if worker.alive:
+                    continue
+                worker.detach()
+                worker.wait()
+                if self._restarts >= MAX_RESTARTS:
+                    self._fail_over(f"{self._restarts} workers replaced already")
+                    return
+                self._restarts += 1
+                self._inc("kw/parse_pool/restarted")
+                self._pool[index] = await self._spawn()
 
     async def _ensure_started(self) -> None:
         """Start the workers once, however many callers arrive while they start."""
@@ -249,7 +278,12 @@ class ParsePool:
             self._inc("kw/parse_pool/parsed_inline")
             return fn(*args, **kwargs)  # raises the parser's own exception, if that was it
         except (WorkerGone, OSError) as exc:
-            self._fail_over(str(exc))
+            logger.warning("parser worker lost (%s); parsing this page inline", exc)
+            self._inc("kw/parse_pool/parsed_inline")
+            try:
+                await self._replace_dead()
+            except OSError as error:  # no new process can be started
+                self._fail_over(str(error))
             return fn(*args, **kwargs)
         self._inc("kw/parse_pool/pages")
         return result
@@ -258,4 +292,6 @@ class ParsePool:
         """Stop the workers (they finish the frame at hand and exit on EOF)."""
         pool, self._pool = self._pool, []
         for worker in pool:
-            worker.stop()
+            worker.detach()
+        for worker in pool:
+            worker.wait()

@@ -2,8 +2,9 @@
 
 Protocol on stdin/stdout: frames of an 8-byte header (task id, payload
 length; big-endian unsigned 32-bit) followed by a pickle.  A request is
-``(parser name, args, kwargs)``; the answer is ``(True, result)`` or
-``(False, exception)``.  Only the parsers named in :data:`PARSERS` can be
+``(parser name, args, kwargs)``; the answer is ``(True, result)``,
+``(False, exception)`` or ``(None, None)`` when neither can be pickled (the
+crawler then parses that page itself).  Only the parsers named in :data:`PARSERS` can be
 called.  The worker exits at EOF on stdin.
 
 The pickles come only from the crawler process that started the worker,
@@ -23,7 +24,6 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import parse_post
 
@@ -88,8 +88,8 @@ def answer(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
         result = (False, exc)
     try:
         return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # an exception that cannot be pickled
-        return pickle.dumps((False, ParseError(f"{name}: {result[1]!r} ({exc})")))
+    except Exception:  # a result or exception that cannot be pickled: parse it inline
+        return pickle.dumps((None, None))
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from crawler.parsepool import ParsePool, worker_count
+from crawler.parsepool import MAX_RESTARTS, ParsePool, worker_count
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import parse_post
@@ -95,7 +95,7 @@ def test_parser_errors_reach_the_caller_and_the_pool_goes_on() -> None:
     assert asyncio.run(run()) == ("https://x.org/a", "False")
 
 
-def test_a_killed_worker_fails_over_to_inline_parsing() -> None:
+def test_a_killed_worker_is_replaced_and_its_pages_parsed_inline() -> None:
     stats = Stats()
     html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
 
@@ -103,19 +103,47 @@ def test_a_killed_worker_fails_over_to_inline_parsing() -> None:
         pool = ParsePool(1, stats)  # type: ignore[arg-type]
         try:
             first = await pool.run(parse_news, html, "https://example.org/1", FETCHED)
-            os.kill(pool._pool[0].process.pid, signal.SIGKILL)
-            # in flight while the worker dies, and after: both parsed inline
+            dead = pool._pool[0].process.pid
+            os.kill(dead, signal.SIGKILL)
+            # in flight while the worker dies: parsed inline
             later = await asyncio.gather(
                 *(pool.run(parse_news, html, f"https://example.org/{n}", FETCHED) for n in (2, 3))
             )
-            return [first.article.url, *(page.article.url for page in later)]
+            # then a new worker parses again
+            last = await pool.run(parse_news, html, "https://example.org/4", FETCHED)
+            assert pool._pool[0].process.pid != dead and pool._pool[0].alive
+            return [first.article.url, *(page.article.url for page in later), last.article.url]
         finally:
             pool.close()
 
     urls = asyncio.run(run())
-    assert [u.rsplit("/", 1)[1] for u in urls] == ["1", "2", "3"]
+    assert [u.rsplit("/", 1)[1] for u in urls] == ["1", "2", "3", "4"]
+    assert stats.values["kw/parse_pool/pages"] == 2
+    assert stats.values["kw/parse_pool/parsed_inline"] == 2
+    assert stats.values["kw/parse_pool/restarted"] == 1
+    assert "kw/parse_pool/broken" not in stats.values
+
+
+def test_a_page_that_kills_every_worker_ends_in_inline_parsing() -> None:
+    stats = Stats()
+    html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
+
+    async def run() -> int:
+        pool = ParsePool(1, stats)  # type: ignore[arg-type]
+        try:
+            for n in range(MAX_RESTARTS + 2):
+                await pool._ensure_started()
+                if pool._pool:
+                    os.kill(pool._pool[0].process.pid, signal.SIGKILL)
+                page = await pool.run(parse_news, html, f"https://example.org/{n}", FETCHED)
+                assert page.article.url.endswith(f"/{n}")
+            return len(pool._pool)
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == 0
+    assert stats.values["kw/parse_pool/restarted"] == MAX_RESTARTS
     assert stats.values["kw/parse_pool/broken"] == 1
-    assert stats.values["kw/parse_pool/pages"] == 1
 
 
 def test_a_page_that_takes_too_long_is_given_up() -> None:
@@ -128,7 +156,7 @@ def test_a_page_that_takes_too_long_is_given_up() -> None:
             await pool._ensure_started()
             with pytest.raises(ParseError, match=r"https://example\.org/langsam: parsing took"):
                 await pool.run(parse_news, html, "https://example.org/langsam", FETCHED)
-            # the stuck worker is gone: later pages fail over to inline parsing
+            # the stuck worker is killed and replaced
             page = await pool.run(parse_news, html, "https://example.org/weiter", FETCHED)
             return page.article.url
         finally:
@@ -136,7 +164,8 @@ def test_a_page_that_takes_too_long_is_given_up() -> None:
 
     assert asyncio.run(run()).endswith("/weiter")
     assert stats.values["kw/parse_pool/timeout"] == 1
-    assert stats.values["kw/parse_pool/broken"] == 1
+    assert stats.values["kw/parse_pool/restarted"] == 1  # the stuck worker was replaced
+    assert "kw/parse_pool/broken" not in stats.values
 
 
 def test_unregistered_functions_run_inline() -> None:
