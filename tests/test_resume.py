@@ -18,7 +18,7 @@ from tests.httpserver import LocalSite, RequestInfo
 from tests.sites.wordpress import build_wordpress_site
 
 POSTS = 12
-STORED_BEFORE_KILL = 2  # post pages are held once this many articles are stored
+STORED_BEFORE_KILL = 2  # the first posts are served; the pages of all others are held
 
 
 def stored(db_path: Path) -> int:
@@ -45,13 +45,18 @@ def test_sigkill_then_resume(local_site: LocalSite, tmp_path: Path) -> None:
     release = threading.Event()
     blocked = threading.Event()
     out = tmp_path / "out"
-    pages = [url for post in posts for url in {post.post_url, *post.page_urls}]
-    for url in pages:
+    pages = [
+        (url, index >= STORED_BEFORE_KILL)
+        for index, post in enumerate(posts)
+        for url in {post.post_url, *post.page_urls}
+    ]
+    for url, held in pages:
         body = urlopen(url).read()
 
-        def handler(info: RequestInfo, body: bytes = body) -> tuple[int, dict[str, str], bytes]:
-            if stored(out / "kammerwatch.db") >= STORED_BEFORE_KILL:
-                # from now on every page hangs until the crawler has been killed
+        def handler(
+            info: RequestInfo, body: bytes = body, held: bool = held
+        ) -> tuple[int, dict[str, str], bytes]:
+            if held:  # hangs until the crawler has been killed
                 blocked.set()
                 release.wait(60)
             return 200, {"Content-Type": "text/html; charset=utf-8"}, body
@@ -63,11 +68,20 @@ def test_sigkill_then_resume(local_site: LocalSite, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "crawl", "--urls-file", str(urls),
          "--out", str(out), "--no-warc", "--resumable", *flags,
-         "-sKW_STORE_COMMIT_EVERY=1"],  # every document visible at once (the hold waits on it)
+         "-sKW_STORE_COMMIT_EVERY=1",  # every document visible at once (the kill waits on it)
+         # room beside the held requests for the served posts' comment pages
+         "-sCONCURRENT_REQUESTS=32", "-sCONCURRENT_REQUESTS_PER_DOMAIN=32"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         assert blocked.wait(120), "the crawl never reached the held pages"
+        # kill once the served posts are stored (a deadline-bound poll of the store)
+        deadline = threading.Event()
+        for _ in range(1200):
+            if stored(out / "kammerwatch.db") >= STORED_BEFORE_KILL:
+                break
+            deadline.wait(0.05)
+        assert stored(out / "kammerwatch.db") == STORED_BEFORE_KILL
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
@@ -78,7 +92,7 @@ def test_sigkill_then_resume(local_site: LocalSite, tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     stored_before = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
-    assert STORED_BEFORE_KILL <= stored_before < POSTS
+    assert stored_before == STORED_BEFORE_KILL
     assert (out / "job").exists()  # the queue of the killed crawl is still there
     # SIGKILL can cut a queue file anywhere (its header is buffered): make sure one is
     damaged = out / "job" / "auto" / "requests.queue" / "-7"
