@@ -112,24 +112,19 @@ class ChamberSitesError(ValueError):
     """The chamber site list cannot be used."""
 
 
-def default_sites_path() -> Path:
-    return Path(str(resources.files("crawler").joinpath("data/chamber_sites.csv")))
-
-
 def load_chamber_sites(path: str | Path | None = None) -> list[ChamberSite]:
     """Read a chamber site list: needs ``id`` and ``url`` or ``domain`` per row.
 
     Tests pass their own list (``KW_CHAMBER_SITES``) mapping ids to local URLs.
     """
-    path = Path(path) if path else default_sites_path()
-    # The default is opened as a package resource: that works from a zipped egg too (Scrapyd).
-    source: Traversable = path
-    if path == default_sites_path():
-        source = resources.files("crawler").joinpath("data/chamber_sites.csv")
+    # The default is read as a package resource: that works from a zipped egg too (Scrapyd).
+    source: Traversable = (
+        Path(path) if path else resources.files("crawler").joinpath("data/chamber_sites.csv")
+    )
     try:
         rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
     except OSError as exc:
-        raise ChamberSitesError(f"{path}: cannot read chamber sites ({exc})") from exc
+        raise ChamberSitesError(f"{source}: cannot read chamber sites ({exc})") from exc
     sites: list[ChamberSite] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
@@ -137,9 +132,9 @@ def load_chamber_sites(path: str | Path | None = None) -> list[ChamberSite]:
         domain = (row.get("domain") or "").strip().lower()
         url = (row.get("url") or "").strip() or (f"https://www.{domain}/" if domain else "")
         if not cid or not url:
-            raise ChamberSitesError(f"{path}:{number}: a row needs id and url or domain")
+            raise ChamberSitesError(f"{source}:{number}: a row needs id and url or domain")
         if cid in seen:
-            raise ChamberSitesError(f"{path}:{number}: chamber {cid} listed twice")
+            raise ChamberSitesError(f"{source}:{number}: chamber {cid} listed twice")
         seen.add(cid)
         kammer = (row.get("odav_kammer_id") or "").strip()
         sites.append(
