@@ -185,7 +185,7 @@ class ArticleSpider(scrapy.Spider):
 
     # -- news ----------------------------------------------------------
     def parse_news(self, response: TextResponse) -> Iterator[Any]:
-        """A news page parsed inline (chamber notices, AMP fallbacks)."""
+        """A news page parsed inline (the AMP fallback of an errback)."""
         yield from self.news_page(
             response, parse_news(response.text, response.url, self.fetched_at(response))
         )

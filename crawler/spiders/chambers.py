@@ -19,7 +19,7 @@ Settings: ``KW_CHAMBER_SITES`` (CSV with ``id`` and ``url`` or ``domain``),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from crawler.dates import now_iso
 from crawler.observations import ChamberSite, Observation, load_chamber_sites
 from crawler.parsers.chamber_site import incident_notices, index_links
 from crawler.parsers.common import ParseError
+from crawler.parsers.news import parse_news
 from crawler.parsers.outage import (
     Patterns,
     Verdict,
@@ -202,7 +203,7 @@ class ChambersSpider(ArticleSpider):
             site = self.sites[response.meta[CHAMBER]]
             yield from self._follow_notices(site, response, index=False)
 
-    def parse_notice(self, response: Response) -> Iterator[Any]:
+    async def parse_notice(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.inc("kw/skipped/not_text")
             return
@@ -221,7 +222,11 @@ class ChambersSpider(ArticleSpider):
             self.inc("kw/skipped/outage_page")
             return
         try:
-            yield from self.parse_news(response)
+            page = await self.parse_pool.run(
+                parse_news, response.text, response.url, self.fetched_at(response)
+            )
+            for output in self.news_page(response, page):
+                yield output
         except ParseError as exc:
             self.inc("kw/errors/parse")
             self.logger.warning("%s", exc)

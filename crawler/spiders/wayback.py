@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
@@ -122,9 +122,9 @@ class WaybackSpider(ArticleSpider):
             dont_filter=True,
         )
 
-    def parse_snapshot(
+    async def parse_snapshot(
         self, response: Response, capture: Capture, rest: list[Capture]
-    ) -> Iterator[Any]:
+    ) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.inc("kw/skipped/not_text")
             return
@@ -137,7 +137,9 @@ class WaybackSpider(ArticleSpider):
                 yield following
             return
         try:
-            page = parse_news(response.text, capture.original, capture.captured_at)
+            page = await self.parse_pool.run(
+                parse_news, response.text, capture.original, capture.captured_at
+            )
         except ParseError as exc:
             self.inc("kw/errors/parse")
             self.logger.warning("%s", exc)
