@@ -154,6 +154,30 @@ def _variants(alias: str, kind: str) -> list[tuple[str, str]]:
     return out + more
 
 
+def load_chambers(path: Path | str | None = None) -> dict[str, Chamber]:
+    """All chambers of a ``chambers.csv`` (default: the package's) by id, in the file's order.
+
+    This is the one chamber table of the project; the timeline stage reads it through here.
+    """
+    chambers: dict[str, Chamber] = {}
+    with Path(path or DATA_DIR / "chambers.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            offices = tuple(o.strip() for o in (row.get("other_offices") or "").split(";") if o)
+            chambers[row["id"]] = Chamber(
+                row["id"], row["official_name"], row["seat"], row["state"], offices
+            )
+    return chambers
+
+
+def load_domains(path: Path | str | None = None) -> dict[str, str]:
+    """Web domain -> chamber id from ``chamber_domains.csv`` (default: the package's).
+
+    Only the listed domains; :func:`load_gazetteer` adds ``<id>.de`` for every chamber.
+    """
+    with Path(path or DATA_DIR / "chamber_domains.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["domain"].lower(): r["id"] for r in csv.DictReader(fh) if r.get("domain")}
+
+
 def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
     """Read the chamber data files from ``data_dir`` (default: the package data)."""
     return _load(str(Path(data_dir) if data_dir else DATA_DIR))
@@ -162,13 +186,7 @@ def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
 @lru_cache(maxsize=4)
 def _load(data_dir: str) -> Gazetteer:
     root = Path(data_dir)
-    chambers: dict[str, Chamber] = {}
-    with (root / "chambers.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            offices = tuple(o.strip() for o in (row.get("other_offices") or "").split(";") if o)
-            chambers[row["id"]] = Chamber(
-                row["id"], row["official_name"], row["seat"], row["state"], offices
-            )
+    chambers = load_chambers(root / "chambers.csv")
     raw: list[tuple[str, str, str]] = []  # (chamber id, alias, kind)
     for ch in chambers.values():
         raw.append((ch.id, ch.seat, "city"))
@@ -193,9 +211,7 @@ def _load(data_dir: str) -> Gazetteer:
         if text in keys:
             keys[text] = Key(text, frozenset({"hwk-frankfurt-rhein-main"}), keys[text].kind)
 
-    domains: dict[str, str] = {}
-    with (root / "chamber_domains.csv").open(encoding="utf-8", newline="") as fh:
-        domains = {r["domain"].lower(): r["id"] for r in csv.DictReader(fh)}
+    domains = load_domains(root / "chamber_domains.csv")
     for cid in chambers:
         domains.setdefault(cid + ".de", cid)
 

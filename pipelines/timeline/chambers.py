@@ -1,8 +1,8 @@
 """The 53 Handwerkskammern and their status in the incident.
 
-The chamber table is the NLP stage's data file (``pipelines/nlp/data/chambers.csv``,
-columns id, official_name, seat, state, other_offices); a copy in
-``pipelines/timeline/data/chambers.csv`` is used when the NLP stage is not there.
+The chamber table and the chamber domains are the NLP stage's data files
+(``pipelines/nlp/data/chambers.csv`` and ``chamber_domains.csv``), read through
+:mod:`pipelines.nlp.gazetteer`; :class:`Chamber` is the gazetteer's.
 
 Status rules (documented in docs/TIMELINE.md):
 
@@ -18,15 +18,12 @@ Status rules (documented in docs/TIMELINE.md):
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipelines.resources import package_dir
-from pipelines.timeline import data_path
+from pipelines.nlp.gazetteer import Chamber, load_domains
+from pipelines.nlp.gazetteer import load_chambers as load_chambers
 
 if TYPE_CHECKING:
     from pipelines.timeline.events import Event
@@ -35,49 +32,11 @@ STATUSES = ("affected", "partially_affected", "not_affected", "unknown")
 BRIEF_OUTAGE_DAYS = 2
 HIT_TYPES = ("outage", "attack", "data_breach")
 
-_NLP_TABLE = package_dir("pipelines.nlp") / "data" / "chambers.csv"
-_NLP_DOMAINS = package_dir("pipelines.nlp") / "data" / "chamber_domains.csv"
-
-
-@dataclass(frozen=True)
-class Chamber:
-    """One Handwerkskammer as listed in chambers.csv."""
-
-    id: str
-    official_name: str
-    seat: str
-    state: str
-    other_offices: str = ""
-
-
-def chambers_csv() -> Path:
-    """The chamber table in use: the NLP stage's, else this package's copy."""
-    return _NLP_TABLE if _NLP_TABLE.exists() else data_path("chambers.csv")
-
-
-def load_chambers(path: str | Path | None = None) -> dict[str, Chamber]:
-    """All chambers by id, in the file's order."""
-    with Path(path or chambers_csv()).open(encoding="utf-8", newline="") as handle:
-        return {
-            row["id"]: Chamber(
-                id=row["id"],
-                official_name=row["official_name"],
-                seat=row["seat"],
-                state=row["state"],
-                other_offices=row.get("other_offices") or "",
-            )
-            for row in csv.DictReader(handle)
-        }
-
 
 def load_chamber_domains(chambers: dict[str, Chamber]) -> dict[str, str]:
     """Registered domain -> chamber id: ``hwk-<x>.de`` for every id, plus the NLP list."""
     domains = {f"{cid}.de": cid for cid in chambers}
-    if _NLP_DOMAINS.exists():
-        with _NLP_DOMAINS.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("domain") and row.get("id") in chambers:
-                    domains[row["domain"].lower()] = row["id"]
+    domains.update({d: cid for d, cid in load_domains().items() if cid in chambers})
     return domains
 
 
