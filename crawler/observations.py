@@ -11,7 +11,8 @@ claimed) events.
 
 - ``id``: the chamber id of ``chambers.csv`` (INCIDENT.md vocabulary)
 - ``domain``: the chamber's web domain, ``other_domains`` more hosts it uses
-  (``;``-separated)
+  (``;``-separated); ``alias_domains`` (``;``-separated) name the chamber in
+  links and URLs but are not crawled (the NLP stage maps all three to the id)
 - ``url``: the page checked each run (the home page)
 - ``verified``: ``public-refs`` when the domain is used as the chamber's web
   address in public reference material (scraper code, configuration, address

@@ -4,7 +4,7 @@ Data lives in ``pipelines/nlp/data``:
 
 * ``chambers.csv``          id, official name, seat, state, other offices (copied from shared data)
 * ``chamber_aliases.csv``   id, alias, kind (city, region, adjective, abbrev)
-* ``chamber_domains.csv``   web domain -> id
+* web domain -> id: from the crawler's ``crawler/data/chamber_sites.csv``
 * ``states.json``           state names and adjective stems for state quantifiers
 
 From these the :class:`Gazetteer` derives lower-cased lookup keys with inflected
@@ -170,12 +170,23 @@ def load_chambers(path: Path | str | None = None) -> dict[str, Chamber]:
 
 
 def load_domains(path: Path | str | None = None) -> dict[str, str]:
-    """Web domain -> chamber id from ``chamber_domains.csv`` (default: the package's).
+    """Web domain -> chamber id from the crawler's chamber site list (``domain``,
+    ``other_domains`` and ``alias_domains`` of ``crawler/data/chamber_sites.csv``,
+    or the file at ``path``): one list of the chambers' domains for both.
 
     Only the listed domains; :func:`load_gazetteer` adds ``<id>.de`` for every chamber.
     """
-    with Path(path or DATA_DIR / "chamber_domains.csv").open(encoding="utf-8", newline="") as fh:
-        return {r["domain"].lower(): r["id"] for r in csv.DictReader(fh) if r.get("domain")}
+    source = Path(path) if path else package_dir("crawler") / "data" / "chamber_sites.csv"
+    domains: dict[str, str] = {}
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            hosts = [row.get("domain") or ""]
+            for column in ("other_domains", "alias_domains"):
+                hosts += (row.get(column) or "").split(";")
+            for host in hosts:
+                if host.strip():
+                    domains[host.strip().lower()] = row["id"].strip()
+    return domains
 
 
 def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
@@ -211,7 +222,7 @@ def _load(data_dir: str) -> Gazetteer:
         if text in keys:
             keys[text] = Key(text, frozenset({"hwk-frankfurt-rhein-main"}), keys[text].kind)
 
-    domains = load_domains(root / "chamber_domains.csv")
+    domains = load_domains()
     for cid in chambers:
         domains.setdefault(cid + ".de", cid)
 

@@ -1,7 +1,7 @@
 """The 53 Handwerkskammern and their status in the incident.
 
-The chamber table and the chamber domains are the NLP stage's data files
-(``pipelines/nlp/data/chambers.csv`` and ``chamber_domains.csv``), read through
+The chamber table (``pipelines/nlp/data/chambers.csv``) and the chambers'
+domains (``crawler/data/chamber_sites.csv``) are read through
 :mod:`pipelines.nlp.gazetteer`; :class:`Chamber` is the gazetteer's.
 
 Status rules (documented in docs/TIMELINE.md):

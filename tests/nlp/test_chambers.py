@@ -36,6 +36,10 @@ def test_gazetteer_has_all_53_chambers_and_forms() -> None:
     assert gaz.state_of("nrw") == "Nordrhein-Westfalen"
     assert gaz.domain("https://www.hwk-aachen.de/kurse") == "hwk-aachen"
     assert len(gaz.state_chambers["Bayern"]) == 6
+    # the domains are the crawler's chamber site list: crawled, other and alias hosts
+    assert gaz.domain("https://www.handwerk-owl.de/aktuelles") == "hwk-ostwestfalen-lippe"
+    assert gaz.domain("https://www.hwk-owl.de/news/1") == "hwk-ostwestfalen-lippe"
+    assert gaz.domain("https://hwk-dresden.odav.de/kurse") == "hwk-dresden"
 
 
 @pytest.mark.parametrize(
