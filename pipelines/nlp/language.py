@@ -84,7 +84,8 @@ _NOT_EXTRACTION = {
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
     """What the facts depend on besides the document: the extraction code, config and
-    data files of this package, spaCy's version and the trained German pipeline in use.
+    data files of this package, the chambers' domains (the crawler's site list),
+    spaCy's version and the trained German pipeline in use.
 
     Stored with each document's facts (``facts.source_hash``), it makes an
     incremental extraction redo every document after the rules changed.
@@ -102,6 +103,8 @@ def extractor_fingerprint() -> str:
         ):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
+    # the chambers' domains come from the crawler's site list
+    digest.update((package_dir("crawler") / "data" / "chamber_sites.csv").read_bytes())
     trained = find_trained_pipeline()
     versions = [f"spacy={spacy.__version__}"]
     for package in ("spacy-lookups-data", *([trained] if trained else [])):
