@@ -17,7 +17,9 @@ made ``concurrent.futures.ProcessPoolExecutor`` slower than parsing inline.
 ``KW_PARSE_WORKERS``: ``"auto"`` (the default) is one worker process when the
 machine has at least two cores, else none; ``0`` parses inline in the reactor
 thread; ``N`` starts N workers (each page goes to the least busy one).
-Workers start on first use and stop when the spider closes.
+Workers start on first use; the spiders of one process share them
+(:func:`shared_pool`, each page counted in its own spider's stats) and the
+last spider to close stops them.
 
 A page whose parse takes longer than ``KW_PARSE_TIMEOUT`` seconds (default
 120) is given up with a :class:`~crawler.parsers.common.ParseError` (counted
@@ -42,8 +44,9 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -54,8 +57,9 @@ from crawler.parseworker import HEADER, NAMES, loads, read_frames
 logger = logging.getLogger(__name__)
 MAX_RESTARTS = 3  # dead workers replaced in one crawl before parsing goes inline
 
-P = ParamSpec("P")
 R = TypeVar("R")
+# the stats of the spider whose page is being parsed (one pool serves all spiders of a process)
+_CALLER_STATS: ContextVar[StatsCollector | None] = ContextVar("kw_parse_stats", default=None)
 
 
 def worker_count(value: str | int | None, cpus: int | None = None) -> int:
@@ -194,8 +198,9 @@ class ParsePool:
         return self._inline
 
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        stats = _CALLER_STATS.get() or self.stats
+        if stats is not None:
+            stats.inc_value(key)
 
     async def _start(self) -> None:
         for _ in range(self.workers):
@@ -247,12 +252,19 @@ class ParsePool:
             logger.warning("parser worker failed (%s); parsing inline from now on", reason)
             self.close()
 
-    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """``fn(*args, **kwargs)``, in a worker process unless the pool is inline
-        (or ``fn`` is not a registered parser)."""
+    async def run(self, fn: Callable[..., R], *args: Any, stats: StatsCollector | None = None) -> R:
+        """``fn(*args)``, in a worker process unless the pool is inline (or ``fn`` is not
+        a registered parser); what happens is counted in ``stats`` (else the pool's)."""
+        token = _CALLER_STATS.set(stats)
+        try:
+            return await self._run(fn, *args)
+        finally:
+            _CALLER_STATS.reset(token)
+
+    async def _run(self, fn: Callable[..., R], *args: Any) -> R:
         name = NAMES.get(fn)
         if self._inline or name is None:
-            return fn(*args, **kwargs)
+            return fn(*args)
         try:
             await self._ensure_started()
             live = [w for w in self._pool if w.alive]
@@ -260,7 +272,7 @@ class ParsePool:
                 raise WorkerGone("no parser worker is running")
             worker = min(live, key=lambda w: len(w.pending))
             self._next_id = task_id = (self._next_id + 1) % 2**32
-            payload = pickle.dumps((name, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((name, args, {}), protocol=pickle.HIGHEST_PROTOCOL)
             future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
             worker.pending[task_id] = future
             worker.writer.write(HEADER.pack(task_id, len(payload)) + payload)
@@ -276,7 +288,7 @@ class ParsePool:
                 ) from None
         except UnreadableAnswer:
             self._inc("kw/parse_pool/parsed_inline")
-            return fn(*args, **kwargs)  # raises the parser's own exception, if that was it
+            return fn(*args)  # raises the parser's own exception, if that was it
         except (WorkerGone, OSError) as exc:
             logger.warning("parser worker lost (%s); parsing this page inline", exc)
             self._inc("kw/parse_pool/parsed_inline")
@@ -284,7 +296,7 @@ class ParsePool:
                 await self._replace_dead()
             except OSError as error:  # no new process can be started
                 self._fail_over(str(error))
-            return fn(*args, **kwargs)
+            return fn(*args)
         self._inc("kw/parse_pool/pages")
         return result
 
@@ -295,3 +307,27 @@ class ParsePool:
             worker.detach()
         for worker in pool:
             worker.wait()
+
+
+# One pool per process, shared by every spider of a crawl (``run --live`` runs three).
+_SHARED: dict[str, Any] = {"pool": None, "users": 0}
+
+
+def shared_pool(settings: BaseSettings) -> ParsePool:
+    """The process's pool (made from the first caller's settings); release it when done."""
+    if _SHARED["pool"] is None:
+        _SHARED["pool"] = ParsePool.from_settings(settings, None)
+    _SHARED["users"] += 1
+    pool: ParsePool = _SHARED["pool"]
+    return pool
+
+
+def release_pool(pool: ParsePool) -> None:
+    """One user less; the last one stops the workers."""
+    if _SHARED["pool"] is not pool:
+        pool.close()
+        return
+    _SHARED["users"] -= 1
+    if _SHARED["users"] <= 0:
+        _SHARED.update(pool=None, users=0)
+        pool.close()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -24,7 +24,7 @@ from crawler.dates import now_iso
 from crawler.items import Comment, Thread
 from crawler.middlewares import FETCHED_AT, NotInArchive
 from crawler.middlewares_safety import RefusedRequest, error_kind
-from crawler.parsepool import ParsePool
+from crawler.parsepool import ParsePool, release_pool, shared_pool
 from crawler.parsers.article import ArticlePage
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
@@ -39,6 +39,8 @@ from crawler.parsers.wordpress import (
 )
 from crawler.sources import source_for
 from crawler.spiders.flows import flow_for
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -89,6 +91,7 @@ class ArticleSpider(scrapy.Spider):
     """Base: ``-a urls=U1,U2`` (comma or space separated)."""
 
     route_default = "auto"
+    _parse_pool: ParsePool | None = None  # the process's parser pool, once this spider used it
 
     def __init__(self, urls: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -141,15 +144,18 @@ class ArticleSpider(scrapy.Spider):
     @property
     def parse_pool(self) -> ParsePool:
         """Where pages are parsed (worker processes; see :mod:`crawler.parsepool`)."""
-        pool: ParsePool | None = getattr(self, "_parse_pool", None)
-        if pool is None:
-            pool = self._parse_pool = ParsePool.from_settings(self.settings, self.crawler.stats)
-        return pool
+        if self._parse_pool is None:
+            self._parse_pool = shared_pool(self.settings)
+        return self._parse_pool
+
+    async def parsed(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the parser pool, counted in this spider's stats."""
+        return await self.parse_pool.run(fn, *args, stats=self.crawler.stats)
 
     def closed(self, reason: str) -> None:
-        pool: ParsePool | None = getattr(self, "_parse_pool", None)
-        if pool is not None:
-            pool.close()
+        if self._parse_pool is not None:
+            release_pool(self._parse_pool)
+            self._parse_pool = None
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
@@ -172,10 +178,10 @@ class ArticleSpider(scrapy.Spider):
         try:
             args = (response.text, response.url, self.fetched_at(response))
             if route == "wordpress":
-                wp_page = await self.parse_pool.run(parse_post, *args)
+                wp_page = await self.parsed(parse_post, *args)
                 outputs = self.wordpress_page(response, wp_page)
             else:
-                news_page = await self.parse_pool.run(parse_news, *args)
+                news_page = await self.parsed(parse_news, *args)
                 outputs = self.news_page(response, news_page)
             for output in outputs:
                 yield output
@@ -318,7 +324,7 @@ class ArticleSpider(scrapy.Spider):
     ) -> AsyncIterator[Any]:
         if isinstance(response, TextResponse):
             try:
-                page = await self.parse_pool.run(
+                page = await self.parsed(
                     parse_post, response.text, response.url, self.fetched_at(response)
                 )
             except ParseError as exc:

@@ -222,7 +222,7 @@ class ChambersSpider(ArticleSpider):
             self.inc("kw/skipped/outage_page")
             return
         try:
-            page = await self.parse_pool.run(
+            page = await self.parsed(
                 parse_news, response.text, response.url, self.fetched_at(response)
             )
             for output in self.news_page(response, page):

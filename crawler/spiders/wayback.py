@@ -137,7 +137,7 @@ class WaybackSpider(ArticleSpider):
                 yield following
             return
         try:
-            page = await self.parse_pool.run(
+            page = await self.parsed(
                 parse_news, response.text, capture.original, capture.captured_at
             )
         except ParseError as exc:

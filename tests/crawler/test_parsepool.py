@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from crawler.parsepool import MAX_RESTARTS, ParsePool, worker_count
+from crawler.parsepool import MAX_RESTARTS, ParsePool, release_pool, shared_pool, worker_count
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import parse_post
@@ -197,3 +197,29 @@ def test_frames_roundtrip_through_the_worker_loop() -> None:
     buffer = bytearray(stdout.getvalue()[:10])
     assert list(read_frames(buffer)) == [] and len(buffer) == 10
     assert pickle.loads(answer("parse_news", ("", "u", FETCHED), {}))[0] is False
+
+
+def test_spiders_of_one_process_share_one_pool_and_count_their_own_pages() -> None:
+    html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
+    first, second = Stats(), Stats()
+
+    async def run() -> tuple[int, bool]:
+        pool = shared_pool(Settings({"KW_PARSE_WORKERS": "1"}))
+        assert shared_pool(Settings({"KW_PARSE_WORKERS": "3"})) is pool  # the first one's
+        await asyncio.gather(
+            pool.run(parse_news, html, "https://example.org/a", FETCHED, stats=first),
+            pool.run(parse_news, html, "https://example.org/b", FETCHED, stats=second),
+            pool.run(parse_news, html, "https://example.org/c", FETCHED, stats=second),
+        )
+        workers = len(pool._pool)
+        release_pool(pool)
+        still_running = bool(pool._pool) and pool._pool[0].alive
+        release_pool(pool)
+        return workers, still_running and not pool._pool
+
+    assert asyncio.run(run()) == (1, True)
+    assert first.values == {"kw/parse_pool/pages": 1}
+    assert second.values == {"kw/parse_pool/pages": 2}
+    again = shared_pool(Settings({"KW_PARSE_WORKERS": "0"}))  # a new pool after the last user
+    assert again.inline
+    release_pool(again)
