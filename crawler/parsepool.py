@@ -296,6 +296,8 @@ class ParsePool:
                 await self._replace_dead()
             except OSError as error:  # no new process can be started
                 self._fail_over(str(error))
+            if not any(worker.alive for worker in self._pool):
+                self._fail_over(str(exc))  # none started at all: stop trying
             return fn(*args)
         self._inc("kw/parse_pool/pages")
         return result

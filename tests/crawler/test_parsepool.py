@@ -223,3 +223,24 @@ def test_spiders_of_one_process_share_one_pool_and_count_their_own_pages() -> No
     again = shared_pool(Settings({"KW_PARSE_WORKERS": "0"}))  # a new pool after the last user
     assert again.inline
     release_pool(again)
+
+
+def test_no_worker_can_start_then_every_page_is_parsed_inline(monkeypatch: Any) -> None:
+    stats = Stats()
+    html = (FIXTURES / "news" / "pnp.html").read_text("utf-8")
+    monkeypatch.setattr("crawler.parsepool.sys.executable", "/nonexistent/python")
+
+    async def run() -> list[str]:
+        pool = ParsePool(1, stats)  # type: ignore[arg-type]
+        try:
+            pages = [
+                await pool.run(parse_news, html, f"https://example.org/{n}", FETCHED)
+                for n in range(3)
+            ]
+            assert pool.inline
+            return [page.article.url.rsplit("/", 1)[1] for page in pages]
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == ["0", "1", "2"]
+    assert stats.values == {"kw/parse_pool/parsed_inline": 1, "kw/parse_pool/broken": 1}
