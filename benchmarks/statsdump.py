@@ -1,7 +1,6 @@
 """Scrapy extension for benchmarks: write the final stats to KW_STATS_JSON as JSON."""
 
 import json
-import resource
 from pathlib import Path
 from typing import Any, Self
 
@@ -26,6 +25,4 @@ class StatsDump:
             k: v if isinstance(v, int | float | str) else str(v)
             for k, v in self.crawler.stats.get_stats().items()
         }
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        stats["bench/cpu_seconds"] = usage.ru_utime + usage.ru_stime  # this process only
         self.path.write_text(json.dumps(stats))

@@ -165,21 +165,17 @@ class MinHasher:
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = 1) -> None:
         self.num_perm = num_perm
-        params: list[tuple[int, int]] = []
-        counter = 0
-        while len(params) < num_perm:
-            digest = hashlib.blake2b(f"{seed}:{counter}".encode(), digest_size=16).digest()
-            a, b = struct.unpack(">QQ", digest)
-            counter += 1
-            params.append((a | 1, b))
-        self.params = params
-        self._a = np.array([a for a, _ in params], dtype=np.uint64)[:, None]
+        params = [
+            struct.unpack(">QQ", hashlib.blake2b(f"{seed}:{n}".encode(), digest_size=16).digest())
+            for n in range(num_perm)
+        ]
+        self._a = np.array([a | 1 for a, _ in params], dtype=np.uint64)[:, None]
         self._b = np.array([b for _, b in params], dtype=np.uint64)[:, None]
 
     def signature(self, items: frozenset[int]) -> tuple[int, ...]:
         """The minimum of each hash function over the set (all ``2**32`` for an empty set)."""
         if not items:
-            return tuple(_EMPTY for _ in self.params)
+            return (_EMPTY,) * self.num_perm
         values = np.fromiter(items, dtype=np.uint64, count=len(items)) & np.uint64(0xFFFFFFFF)
         with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
             hashed = (self._a * values[None, :] + self._b) >> np.uint64(32)
