@@ -48,6 +48,11 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
+try:
+    import fcntl
+except ImportError:  # Windows: pipes keep the platform's size
+    fcntl = None  # type: ignore[assignment]
+
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
@@ -55,6 +60,7 @@ from crawler.parsers.common import ParseError
 from crawler.parseworker import HEADER, NAMES, loads, read_frames
 
 logger = logging.getLogger(__name__)
+PIPE_SIZE = 1 << 20  # bytes of kernel buffer on each worker pipe (see widen_pipe)
 MAX_RESTARTS = 3  # dead workers replaced in one crawl before parsing goes inline
 
 R = TypeVar("R")
@@ -168,6 +174,28 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
+def widen_pipe(fd: int, size: int = PIPE_SIZE) -> int:
+    """Give the pipe ``fd`` a kernel buffer of ``size`` bytes (at most what the
+    system allows); returns the buffer size it has, 0 where that is unknown.
+
+    With Linux's default of 64 KiB a typical page (90-360 KB of HTML) does not
+    fit: the loop's write puts the first 64 KiB in the pipe and keeps the rest
+    until its next turn, while the worker waits, idle, for the end of the page.
+    The crawl benchmark ran at 0.47 of the bare spider that way (both processes
+    ~70 % busy, the worker always 20 pages behind) and at 0.65 with 1 MiB pipes.
+    """
+    if fcntl is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return 0  # not Linux: the platform's default
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    except (OSError, ValueError):
+        limit = size
+    try:
+        return fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, max(min(size, limit), 4096))
+    except OSError:
+        return int(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+
+
 class ParsePool:
     """Runs registered parser functions in ``workers`` processes (inline when 0)."""
 
@@ -215,6 +243,8 @@ class ParsePool:
             env=_worker_env(),
         )
         assert process.stdin is not None and process.stdout is not None
+        for pipe in (process.stdin, process.stdout):
+            widen_pipe(pipe.fileno())
         writer, _ = await loop.connect_write_pipe(asyncio.Protocol, process.stdin)
         worker = _Worker(process, writer)
         worker.reader, _ = await loop.connect_read_pipe(

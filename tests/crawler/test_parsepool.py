@@ -4,6 +4,7 @@ caller, a dead worker fails over to inline parsing without losing a page."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import io
 import os
 import pickle
@@ -14,7 +15,15 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from crawler.parsepool import MAX_RESTARTS, ParsePool, release_pool, shared_pool, worker_count
+from crawler.parsepool import (
+    MAX_RESTARTS,
+    PIPE_SIZE,
+    ParsePool,
+    release_pool,
+    shared_pool,
+    widen_pipe,
+    worker_count,
+)
 from crawler.parsers.common import ParseError
 from crawler.parsers.news import parse_news
 from crawler.parsers.wordpress import parse_post
@@ -244,3 +253,41 @@ def test_no_worker_can_start_then_every_page_is_parsed_inline(monkeypatch: Any) 
 
     assert asyncio.run(run()) == ["0", "1", "2"]
     assert stats.values == {"kw/parse_pool/parsed_inline": 1, "kw/parse_pool/broken": 1}
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="pipe sizes are Linux-only")
+def test_a_whole_page_goes_into_the_pipe_in_one_write() -> None:
+    """A page bigger than the default 64 KiB pipe is handed over without waiting
+    for another turn of the loop (the worker would sit idle for its end)."""
+    html = "<html><title>Gross</title><body>" + "<p>Ein Absatz Text.</p>" * 15000 + "</body></html>"
+    assert len(html) > 300_000
+
+    async def run() -> tuple[int, int, int, str]:
+        pool = ParsePool(1)
+        try:
+            await pool._ensure_started()
+            worker = pool._pool[0]
+            assert worker.process.stdin is not None and worker.process.stdout is not None
+            sizes = [
+                fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ)
+                for pipe in (worker.process.stdin, worker.process.stdout)
+            ]
+            task = asyncio.ensure_future(pool.run(parse_news, html, "https://x.org/g", FETCHED))
+            await asyncio.sleep(0)  # one turn: the request is written
+            buffered = worker.writer.get_write_buffer_size()
+            page = await task
+            return sizes[0], sizes[1], buffered, page.article.title
+        finally:
+            pool.close()
+
+    stdin_size, stdout_size, buffered, title = asyncio.run(run())
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    assert stdin_size == stdout_size == min(PIPE_SIZE, limit)
+    assert buffered == 0  # with the default 64 KiB pipe, 250 KB would wait in the loop
+    assert title == "Gross"
+    read_end, write_end = os.pipe()
+    try:
+        assert widen_pipe(write_end, 4096) == 4096
+    finally:
+        os.close(read_end)
+        os.close(write_end)
