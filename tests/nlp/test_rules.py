@@ -298,6 +298,47 @@ def test_an_article_about_hospitals_has_no_claims(facts: Run) -> None:
     assert f["claims"] == []
 
 
+# -- texts that are not about this incident at all ------------------------------------------
+def test_handwerk_news_without_anything_of_it_makes_no_claim(facts: Run) -> None:
+    """Trade press on another subject: "entfällt", "nicht möglich" and "Weg" are no outage."""
+    f = facts(
+        "Neue Regeln für Kosmetikbetriebe\n\nDie Handwerkskammer für Mittelfranken rät, "
+        "Impfnachweise auf elektronischem Weg zu prüfen. Die Maskenpflicht entfällt, wenn "
+        "eine Behandlung mit Maske nicht möglich ist. Auch die Kammer in Ulm bietet dazu "
+        "eine telefonische Beratung an."
+    )
+    assert f["claims"] == []
+    assert statuses(f) == {"hwk-mittelfranken": "mentioned", "hwk-ulm": "mentioned"}
+
+
+def test_an_attack_on_somebody_else_without_chamber_or_provider_makes_no_claim(
+    facts: Run,
+) -> None:
+    f = facts(
+        "Betrüger haben es derzeit auf die Kunden eines großen Webhosters abgesehen. "
+        "Die gefälschten Mails sind kaum vom Original zu unterscheiden. "
+        "Am Donnerstag wurde eine Phishing-Plattform vom Netz genommen. "
+        "Ermittler gehen davon aus, dass sie tausende Zugangsdaten abgegriffen hat."
+    )
+    assert f["claims"] == []
+
+
+def test_chatter_in_another_thread_makes_no_claim(facts: Run) -> None:
+    f = facts(
+        "Bis zu gutem Journalismus ist es noch ein weiter Weg. Es ging nicht darum, ob er "
+        "etwas damit zu tun hat.",
+        kind="comment",
+    )
+    assert f["claims"] == []
+
+
+def test_a_comment_on_data_or_the_police_stays_on_topic_without_it_words(facts: Run) -> None:
+    f = facts("Hat eigentlich schon jemand Anzeige erstattet?", kind="comment")
+    assert types_of(f) == {("authority_notified", "uncertain")}
+    f = facts("Angeblich sind auch Mitgliederdaten abgeflossen.", kind="comment")
+    assert types_of(f) == {("data_breach", "uncertain")}
+
+
 @pytest.mark.parametrize("kind", ["article", "comment"])
 def test_a_question_about_a_chamber_is_uncertain(facts: Run, kind: str) -> None:
     f = facts("Ist die Handwerkskammer Ulm auch betroffen?", kind=kind)

@@ -108,6 +108,16 @@ INCIDENT_TOPIC = frozenset(
         "SERVICE",
     }
 )
+# cue labels that make a text one about IT at all: without one, an article's "entfällt",
+# "nicht möglich" or "geschlossen" is about something else (a hairdresser's mask rule)
+IT_SIGNALS = frozenset({"ATTACK", "BREACH", "WEBSITE", "EMAIL", "IT_TOPIC"})
+# a notice of an office speaking for itself is at most this long (a report is longer)
+NOTICE_MAX_SENTENCES = 12
+# a text of fewer sentences is too short to tell that it is about something else
+MIN_CONTEXT_SENTENCES = 4
+# ... and, in a comment below an article on the incident, also data, the police and
+# prosecutors ("Angeblich sollen Daten abgeflossen sein", "Wurde Anzeige erstattet?")
+COMMENT_TOPIC = IT_SIGNALS | {"ANCHOR", "DATA", "AUTHORITY", "CRIME_REPORT", "RESTORED"}
 KONJ_CLEAR = frozenset({"sei", "seien", "könne", "müsse", "dürfe", "wolle", "solle"})
 GROUP_NUMBERS = {
     "beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
@@ -180,10 +190,15 @@ class ClaimExtractor:
 
         lowers = view.lowers
         issuer = self._issuer(meta)
-        if not is_comment and (
-            self._elsewhere(lowers, labels, mentions, orgs)
-            or (issuer is None and self._no_incident(lowers, labels, mentions, orgs))
-        ):
+        if is_comment:
+            off_topic = self._off_topic_comment(lowers, labels, mentions, orgs)
+        else:
+            off_topic = (
+                self._elsewhere(lowers, labels, mentions, orgs)
+                or (issuer is None and self._no_incident(lowers, labels, mentions, orgs, view))
+                or (len(view.sents) >= MIN_CONTEXT_SENTENCES and self._not_it(labels, orgs))
+            )
+        if off_topic:
             doc_state(doc).kw_claims = []
             doc_state(doc).kw_chamber_status = {}
             return doc
@@ -401,15 +416,52 @@ class ClaimExtractor:
         labels: list[frozenset[str]],
         mentions: list[ChamberMention],
         orgs: list[OrgMention],
+        view: TokenView,
     ) -> bool:
-        """An article that names no Handwerkskammer and not the provider, and says nothing of an
-        attack, of websites, e-mail or data, and does not speak for itself ("wir", "uns"): a
-        bakery with a broken heating; its "geschlossen" or "geöffnet" is no claim here."""
+        """An article that names no Handwerkskammer and not the provider, and either says
+        nothing of Handwerk or a (service) provider at all (phishing at a web host, a
+        lawyer's office that never answers the phone) or nothing of an attack, of websites,
+        e-mail or data and does not speak for itself ("wir", "uns"): a bakery with a broken
+        heating; its "geschlossen" or "geöffnet" is no claim here."""
         if mentions or any(o.type in THIS_ORG_TYPES for o in orgs):
             return False
         if any(w.startswith(("handwerkskammer", "hwk", "kammer")) for w in lowers):
             return False
+        sentences = len(view.sents)
+        if (
+            sentences >= MIN_CONTEXT_SENTENCES
+            and all("ANCHOR" not in lab for lab in labels)
+            and not (
+                sentences <= NOTICE_MAX_SENTENCES and any("FIRST_PERSON" in lab for lab in labels)
+            )
+        ):
+            # long enough to tell: nothing of chambers, Handwerk or a provider, and no
+            # short notice of an unnamed office speaking for itself ("Wir sind per E-Mail
+            # nicht erreichbar")
+            return True
         return all(lab.isdisjoint(INCIDENT_TOPIC) for lab in labels)
+
+    @staticmethod
+    def _not_it(labels: list[frozenset[str]], orgs: list[OrgMention]) -> bool:
+        """A text that says nothing of attacks, websites, e-mail, servers or being online,
+        and does not name the provider: Handwerk news on another subject (a chamber's
+        course calendar, hygiene rules for hairdressers) makes no claim on this incident."""
+        if any(o.type in THIS_ORG_TYPES for o in orgs):
+            return False
+        return all(lab.isdisjoint(IT_SIGNALS) for lab in labels)
+
+    @staticmethod
+    def _off_topic_comment(
+        lowers: list[str],
+        labels: list[frozenset[str]],
+        mentions: list[ChamberMention],
+        orgs: list[OrgMention],
+    ) -> bool:
+        """A comment that names no chamber, no Handwerk and not the provider, and says
+        nothing of attacks, websites, e-mail or being online: chatter in another thread."""
+        if mentions or any(o.type in THIS_ORG_TYPES for o in orgs):
+            return False
+        return all(lab.isdisjoint(COMMENT_TOPIC) for lab in labels)
 
     def _issuer(self, meta: dict[str, object]) -> str | None:
         """The chamber whose own website published the document (``www.hwk-aachen.de``)."""
