@@ -69,6 +69,10 @@ class CueLexicon:
         self.vocab = vocab
         self.spec = spec
         self.numbers: dict[str, int] = dict(spec.get("numbers", {}))
+        # words that are cues only in lower case ("weg"; capitalised mid-sentence: "der Weg")
+        self.lowercase_only = frozenset(
+            vocab.strings.add(w.lower()) for w in spec.get("lowercase_only", {}).get("words", ())
+        )
         self.exact: dict[str, set[str]] = {}
         self.lemmas: dict[str, set[str]] = {}
         per_kind: dict[str, dict[str, list[str]]] = {"prefix": {}, "suffix": {}, "contains": {}}
@@ -124,6 +128,16 @@ class CueLexicon:
         self._lemma_cache[h] = extra
         return extra
 
+    def _drop_nouns(self, doc: Doc, lowers: list[int], out: list[frozenset[str]]) -> None:
+        """No labels for a lower-case-only cue word written capitalised inside a sentence."""
+        starts = _sentence_starts(doc)
+        view = doc_state(doc).kw_view
+        for i, h in enumerate(lowers):
+            if h in self.lowercase_only and i not in starts:
+                text = view.texts[i] if view is not None else doc[i].text
+                if text[:1].isupper():
+                    out[i] = EMPTY
+
     def label(self, doc: Doc) -> Labels:
         """Cue labels for every token of ``doc``."""
         cache = self._cache
@@ -149,6 +163,8 @@ class CueLexicon:
                     extra = lemma_labels(lemmas[i])
                 if extra:
                     out[i] = out[i] | extra
+        if self.lowercase_only and not self.lowercase_only.isdisjoint(lowers):
+            self._drop_nouns(doc, lowers, out)
         bound = [False] * len(out)
         phrases: list[tuple[str, int, int]] = []
         hedges: list[tuple[int, int]] = []
@@ -168,6 +184,13 @@ class CueLexicon:
             for i in range(start, end):
                 out[i] = out[i] - HEDGED_AWAY
         return Labels(out, bound, phrases)
+
+
+def _sentence_starts(doc: Doc) -> set[int]:
+    view = doc_state(doc).kw_view
+    if view is not None and view.sents:
+        return {start for start, _end in view.sents}
+    return {sent.start for sent in doc.sents} if doc.has_annotation("SENT_START") else {0}
 
 
 def load_spec(path: Path) -> dict[str, Any]:

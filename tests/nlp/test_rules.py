@@ -311,6 +311,22 @@ def test_handwerk_news_without_anything_of_it_makes_no_claim(facts: Run) -> None
     assert statuses(f) == {"hwk-mittelfranken": "mentioned", "hwk-ulm": "mentioned"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Website der Handwerkskammer Trier ist seit Montag weg.",
+         {("outage", "asserted", ("hwk-trier",))}),
+        ("Weg ist auch die Seite der Handwerkskammer Trier.",
+         {("outage", "asserted", ("hwk-trier",))}),
+        ("Der Weg zurück zur Normalität ist für die Handwerkskammer Trier noch weit.", set()),
+        ("Die Handwerkskammer Trier verschickt Bescheide nur noch auf elektronischem Weg.",
+         set()),
+    ],
+)  # fmt: skip
+def test_weg_is_an_outage_only_in_lower_case(facts: Run, text: str, expected: set[Triple]) -> None:
+    assert triples(facts(text)) == expected
+
+
 def test_an_attack_on_somebody_else_without_chamber_or_provider_makes_no_claim(
     facts: Run,
 ) -> None:
