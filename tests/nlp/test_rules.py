@@ -298,6 +298,73 @@ def test_an_article_about_hospitals_has_no_claims(facts: Run) -> None:
     assert f["claims"] == []
 
 
+# -- readings added after spending holdout2 (session 3); sentences written anew ------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Handwerkskammer Kassel ist nicht bei ODAV und daher voll erreichbar.",
+         {"hwk-kassel": "not_affected"}),
+        ("Die Kammern in Bremen und Hamburg betreiben eigene Rechenzentren.",
+         {"hwk-bremen": "not_affected", "hwk-hamburg": "not_affected"}),
+        ("Wer die Seite der Handwerkskammer Kassel aufrief, sah nur eine leere Seite.",
+         {"hwk-kassel": "affected"}),
+        ("Die Links auf die Handwerkskammer Kassel laufen ins Leere.", {"hwk-kassel": "affected"}),
+        ("Die Handwerkskammer Kassel ist seit Tagen ohne Internetauftritt.",
+         {"hwk-kassel": "affected"}),
+        ("Die Handwerkskammer Kassel kann ihre Lehrstellenbörse noch nicht wieder anbieten.",
+         {"hwk-kassel": "affected"}),
+    ],
+)  # fmt: skip
+def test_status_phrases(facts: Run, text: str, expected: dict[str, str]) -> None:
+    assert statuses(facts(text)) == expected
+
+
+def test_a_channel_in_reported_speech_is_no_service(facts: Run) -> None:
+    f = facts(
+        "Die Kammern in Thüringen sind alle nicht bei ODAV, hat mir ein Mitarbeiter am "
+        "Telefon gesagt.",
+        kind="comment",
+    )
+    assert {c["type"] for c in f["claims"]} == {"outage"}
+
+
+def test_a_vague_group_does_not_inherit_the_chambers_before(facts: Run) -> None:
+    f = facts(
+        "Die Handwerkskammer Bremen war dagegen normal erreichbar. Wer die Adressen "
+        "einzelner Kammern aufruft, landet auf einer Seite mit dem Hinweis, das Portal sei "
+        "nicht erreichbar."
+    )
+    assert statuses(f) == {"hwk-bremen": "not_affected"}
+    assert all(c["chambers"] == [] for c in f["claims"] if c["polarity"] != "negated")
+
+
+def test_a_bare_kammer_after_another_kind_of_chamber_is_that_chamber(facts: Run) -> None:
+    f = facts(
+        "Die Zahnärztekammer Westfalen-Lippe meldet eine Störung ihres Mitgliederportals. "
+        "Die Kammer in Münster rechnet mit einer Reparatur bis Freitag. Mit dem Angriff auf "
+        "die Handwerkskammern hat das nichts zu tun."
+    )
+    assert statuses(f) == {}
+
+
+def test_a_dateline_city_is_no_chamber(facts: Run) -> None:
+    f = facts(
+        "Kassel, 10. Januar 2024 – Nach dem Cyberangriff auf ODAV sind viele "
+        "Handwerkskammern offline. Betroffen ist auch die Kammer in Erfurt."
+    )
+    assert statuses(f) == {"hwk-erfurt": "affected"}
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["Sie ist nicht betroffen.", "Sie war von dem Vorfall allerdings nicht betroffen."],
+)
+def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) -> None:
+    f = facts("Auch die Handwerkskammer Bremen hat die Lage beobachtet. " + second)
+    assert statuses(f) == {"hwk-bremen": "not_affected"}
+    assert triples(f) == {("outage", "negated", ("hwk-bremen",))}
+
+
 # -- texts that are not about this incident at all ------------------------------------------
 def test_handwerk_news_without_anything_of_it_makes_no_claim(facts: Run) -> None:
     """Trade press on another subject: "entfällt", "nicht möglich" and "Weg" are no outage."""

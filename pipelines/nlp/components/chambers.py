@@ -21,6 +21,10 @@ Rules, in order (a token belongs to at most one mention):
 
 Other chambers (IHK, Ärzte-, Steuerberaterkammer ...) are organisations of type
 ``other_chamber``; keys after them are consumed and never become Handwerkskammern.
+A key that opens its sentence as a dateline ("Gera, 9. Januar 2024 –",
+"Kaiserslautern.") is where the report was written, not a chamber.
+A bare ``Kammer`` after such a chamber (no Handwerkskammer named in between) is
+that other chamber, and so is the chamber a bare key in context would name.
 """
 
 from __future__ import annotations
@@ -200,6 +204,8 @@ class ChamberRecognizer:
                 keys[start] = (key, end)
                 for j in range(start + 1, end):
                     keys[j] = None
+        if OTHER in words:
+            words = _other_chamber_words(words)
         blocked = [False] * n
         for org in doc_state(doc).kw_orgs or ():
             for j in range(org.start, min(org.end, n)):
@@ -421,8 +427,12 @@ class ChamberRecognizer:
             for k, (s, e) in enumerate(view.sents):
                 if e - s <= 8 and any(ELLIPSIS_CUES & cues.labels[i] for i in range(s, e)):
                     elliptic_sents.add(k)
+        chamber_words = [j for j, w in enumerate(words) if w in (HWK, OTHER)]
         out = []
         for j in candidates:
+            k = bisect.bisect_left(chamber_words, j) - 1
+            if k >= 0 and words[chamber_words[k]] == OTHER:
+                continue  # "Ärztekammer ... in Westfalen-Lippe": the other chamber's region
             si = bisect.bisect_right(sent_starts, j) - 1
             near = si in chamber_sents or si - 1 in chamber_sents
             # "Dortmund und Düsseldorf sind wieder da. Aachen und Köln noch nicht.": a short
@@ -433,6 +443,8 @@ class ChamberRecognizer:
             key, end = keys[j]  # type: ignore[misc]
             if not texts[j][:1].isupper() and key.kind != "abbrev":
                 continue
+            if _dateline(texts, j, end, sent_starts):
+                continue  # "Gera, 9. Januar 2024 – ...": where the report was written
             prev = strings[lowers[j - 1]] if j > 0 else ""
             nxt = strings[lowers[end]] if end < len(lowers) else ""
             if prev in self.blockers or nxt in self.blockers:
@@ -443,6 +455,34 @@ class ChamberRecognizer:
                 continue
             out.append(ChamberMention(tuple(sorted(key.chambers)), j, end, "context"))
         return out
+
+
+def _dateline(texts: list[str], start: int, end: int, sent_starts: list[int]) -> bool:
+    """The key opens its sentence as a dateline: "Gera, 9. Januar 2024 –",
+    "Bielefeld (dpa) –", "Kaiserslautern." (a sentence of its own)."""
+    if start not in sent_starts and not (start > 0 and "\n" in texts[start - 1]):
+        return False
+    nxt = texts[end] if end < len(texts) else ""
+    after = texts[end + 1] if end + 1 < len(texts) else ""
+    if nxt == "," and after[:1].isdigit():
+        return True
+    if nxt in ("(", "–", "—", "/"):
+        return True
+    return nxt == "." and (end + 1 >= len(texts) or end + 1 in sent_starts)
+
+
+def _other_chamber_words(words: list[str | None]) -> list[str | None]:
+    """``words`` with each bare ``Kammer`` that follows another kind of chamber (with
+    no Handwerkskammer between) marked as that chamber: "Die Ärztekammer Westfalen-Lippe
+    ... teilte die Kammer in Münster mit"."""
+    out = list(words)
+    last: str | None = None
+    for i, w in enumerate(words):
+        if w in (HWK, OTHER):
+            last = w
+        elif w == GENERIC and last == OTHER:
+            out[i] = OTHER
+    return out
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -278,6 +278,8 @@ class ClaimExtractor:
                 fallback = [issuer]  # a chamber's own notice: "wir", agentless statements
             elif not sent_mentions and topic and not FIRST_PERSON_PRONOUNS.isdisjoint(words):
                 fallback = [topic]  # "Das trifft uns", said by the chamber the text is about
+            elif not sent_mentions and vague:
+                fallback = []  # "Wer die Seiten einzelner Kammern aufruft, ...": none named
             else:
                 # the chambers of the sentence before (a paragraph stays on its subject),
                 # else the only chamber of the text
@@ -937,9 +939,18 @@ class ClaimExtractor:
                         ids = []  # "Angriff auf den Dienstleister": the provider was attacked
                 if typ in ("outage_negated", "not_affected"):
                     if not in_clause and "FIRST_PERSON" not in clause.labels:
-                        if not (doc_single and "WEBSITE" in clause.labels):
+                        # the clause, or the clause cut off before it, opens with "sie"
+                        subject = clauses[k - 1] if k > 0 and not clauses[k - 1].types else clause
+                        if (sent_chambers or fallback) and (
+                            _pronoun_subject(view.lowers, clause.start, clause.end)
+                            or _pronoun_subject(view.lowers, subject.start, subject.end)
+                        ):
+                            # "Sie war nicht betroffen": the chamber named before
+                            chambers = sent_chambers or fallback
+                        elif not (doc_single and "WEBSITE" in clause.labels):
                             continue  # "Daten seien nicht betroffen", "die Seite läuft"
-                        chambers = doc_single  # "Die Website lief die ganze Zeit." (one chamber)
+                        else:
+                            chambers = doc_single  # "Die Website lief die ganze Zeit."
                     if "other_chamber" in sent_orgs:
                         continue  # "die IHK läuft normal"
                     if not in_clause:
@@ -956,11 +967,18 @@ class ClaimExtractor:
                 if (
                     typ == "services_continue"
                     and clause.weak_channel
-                    and not sent_mentions
-                    and not doc_single
-                    and "CHAMBER_WORD" not in sent_labels
+                    and (
+                        "SPEECH" in clause.labels
+                        or (
+                            not sent_mentions
+                            and not doc_single
+                            and "CHAMBER_WORD" not in sent_labels
+                        )
+                    )
                 ):
-                    continue  # "Ich wurde per Mail darauf aufmerksam gemacht"
+                    # "Ich wurde per Mail darauf aufmerksam gemacht", "hat die Dame am
+                    # Telefon gesagt": the channel of a message, not a service going on
+                    continue
                 if typ == "outage" and clause.outage_cause and pol == "negated":
                     continue  # "Fristen, die wegen der Störung nicht eingehalten werden"
                 if typ == "outage" and clause.outage_ref:
@@ -1163,6 +1181,16 @@ def _affected_group(lowers: list[str], s: int, e: int) -> bool:
     return any(
         lowers[i] in ATTRIBUTIVE and lowers[i + 1] in PLURAL_CHAMBER_WORDS for i in range(s, e - 1)
     )
+
+
+SUBJECT_PRONOUNS = frozenset({"sie", "diese", "dort", "beide", "letztere", "they", "it"})
+
+
+def _pronoun_subject(lowers: list[str], start: int, end: int) -> bool:
+    """The clause opens with a pronoun subject ("Sie war nicht betroffen", "Auch dort
+    läuft alles"), which stands for the chamber(s) named just before."""
+    words = [w for w in lowers[start : min(end, start + 3)] if w not in (",", "auch", "doch")]
+    return bool(words) and words[0] in SUBJECT_PRONOUNS
 
 
 def _first_word(lowers: list[str], s: int, e: int) -> str:
