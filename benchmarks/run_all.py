@@ -4,6 +4,7 @@ machine-dependent); record the figures in the README with the machine."""
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -28,7 +29,11 @@ def main() -> int:
         if not script.exists():
             continue
         print(f"\n== {bench[0]} {' '.join(bench[1:])}", flush=True)
-        code = subprocess.call([sys.executable, str(script), *bench[1:]], cwd=HERE.parent)
+        # the project importable also when it is not installed (python benchmarks/run_all.py)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(HERE.parent), os.environ.get("PYTHONPATH", "")) if p
+        )}  # fmt: skip
+        code = subprocess.call([sys.executable, str(script), *bench[1:]], cwd=HERE.parent, env=env)
         failed += code != 0
     return 1 if failed else 0
 
