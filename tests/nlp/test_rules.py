@@ -365,6 +365,49 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
     assert triples(f) == {("outage", "negated", ("hwk-bremen",))}
 
 
+# -- "laufen"/"gehen" that say nothing about something working ----------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Gespräche zwischen der Handwerkskammer Trier und ODAV laufen.",
+        "Die Anmeldefrist der Handwerkskammer Trier läuft Ende Januar ab.",
+        "Die Handwerkskammer Trier geht mit dem Vorfall offen um.",
+        "Bei der Handwerkskammer Trier geht es jetzt um die Wiederherstellung der Daten.",
+        "Die Wiederherstellung der Website der Handwerkskammer Trier dauert noch an.",
+    ],
+)
+def test_idioms_of_laufen_and_gehen_are_no_status(facts: Run, text: str) -> None:
+    f = facts(text)
+    assert [c for c in f["claims"] if c["type"] in ("outage", "restored")] == []
+    assert statuses(f).get("hwk-trier") != "not_affected"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Seite der Handwerkskammer Trier läuft wieder.", ("restored", "asserted")),
+        ("Bei der Handwerkskammer Trier geht es wieder.", ("restored", "asserted")),
+        ("Die Handwerkskammer Trier läuft normal.", ("outage", "negated")),
+    ],
+)
+def test_laufen_and_gehen_about_a_website_still_count(
+    facts: Run, text: str, expected: tuple[str, str]
+) -> None:
+    assert types_of(facts(text)) == {expected}
+
+
+def test_a_hedged_denial_makes_no_chamber_affected(facts: Run) -> None:
+    f = facts("Die Handwerkskammer Trier geht davon aus, dass keine Daten abgeflossen sind.")
+    assert statuses(f) == {"hwk-trier": "mentioned"}
+
+
+def test_a_forecast_of_the_restoration_is_uncertain(facts: Run) -> None:
+    f = facts(
+        "Die Wiederherstellung werde bis Mitte Februar dauern, sagte die Handwerkskammer Trier."
+    )
+    assert triples(f) == {("restored", "uncertain", ("hwk-trier",))}
+
+
 # -- texts that are not about this incident at all ------------------------------------------
 def test_handwerk_news_without_anything_of_it_makes_no_claim(facts: Run) -> None:
     """Trade press on another subject: "entfällt", "nicht möglich" and "Weg" are no outage."""

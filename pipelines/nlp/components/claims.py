@@ -567,7 +567,10 @@ class ClaimExtractor:
         for c in clauses:
             pol = self._polarity(c, question=question, official=official)
             if pol == "uncertain" and not question and not {"OPEN", "NOT_RULED_OUT"} & c.labels:
-                pol = "asserted"  # "Dortmund wohl auch", "soll betroffen sein": hedged, affected
+                # "Dortmund wohl auch", "soll betroffen sein": hedged, affected; but "geht
+                # davon aus, dass keine Daten abgeflossen sind" is a hedged denial
+                negated = c.free_neg or not {"NEG_FIND", "RULED_OUT"}.isdisjoint(c.labels)
+                pol = "negated" if negated else "asserted"
             per_clause.append(_signal(c.types, pol))
         sent_sigs = {sig for sig in per_clause if sig}
         sent_sig = next(iter(sent_sigs)) if len(sent_sigs) == 1 else None
@@ -703,6 +706,10 @@ class ClaimExtractor:
                 service_at = i
             if data_at == b and "DATA" in lab:
                 data_at = i
+        if avail and "AVAIL_VERB" in found:
+            avail = [i for i in avail if not _idiom(lowers, labels, i, a, b)]
+            if not avail:
+                found.discard("AVAIL")
         if free_neg and rule_out:
             # "ausschließen könne man es nicht", "ausgeschlossen ist das nicht"
             found.add("NOT_RULED_OUT")
@@ -1134,10 +1141,18 @@ def _refers_to_chamber(
 
 
 def _work_in_progress(lowers: list[str], a: int, b: int) -> bool:
-    """ "arbeiten an der Wiederherstellung", "mit dem Wiederaufbau beschäftigt": not done yet."""
+    """ "arbeiten an der Wiederherstellung", "mit dem Wiederaufbau beschäftigt", "jetzt
+    geht es um die Wiederherstellung", "die Wiederherstellung dauert noch an": not done
+    yet ("wird bis Mitte Februar dauern" is a forecast: an uncertain restoration)."""
     return any(
         lowers[i].startswith(("wiederherstellung", "wiederaufbau"))
-        and any(lowers[j] in ("an", "mit", "am") for j in range(max(a, i - 3), i))
+        and (
+            any(lowers[j] in ("an", "mit", "am", "um") for j in range(max(a, i - 3), i))
+            or (
+                any(lowers[j].startswith(("dauer", "andauer")) for j in range(i + 1, b))
+                and not {"noch", "an"}.isdisjoint(lowers[i + 1 : b])
+            )
+        )
         for i in range(a, b)
     )
 
@@ -1181,6 +1196,24 @@ def _affected_group(lowers: list[str], s: int, e: int) -> bool:
     return any(
         lowers[i] in ATTRIBUTIVE and lowers[i + 1] in PLURAL_CHAMBER_WORDS for i in range(s, e - 1)
     )
+
+
+def _idiom(lowers: list[str], labels: list[frozenset[str]], i: int, a: int, b: int) -> bool:
+    """``laufen``/``gehen`` at ``i`` that says nothing about something working: a
+    separable verb ("die Frist läuft Ende Januar ab", "geht offen damit um"), "es geht
+    um"/"wie geht es weiter", or a process that runs ("die Ermittlungen laufen")."""
+    if "AVAIL_VERB" not in labels[i]:
+        return False
+    last = b - 1
+    while last > i and not lowers[last][:1].isalnum():
+        last -= 1
+    if last > i and "SEP_PARTICLE" in labels[last]:
+        return True
+    if "es" in lowers[max(a, i - 1) : i + 2] and (
+        "um" in lowers[i + 1 : b] or "weiter" in lowers[i + 1 : b]
+    ):
+        return True
+    return any("PROCESS" in labels[j] for j in range(a, b))
 
 
 SUBJECT_PRONOUNS = frozenset({"sie", "diese", "dort", "beide", "letztere", "they", "it"})
