@@ -229,3 +229,34 @@ def test_handwerksblatt_ajax_batches_until_done(
     if not broken:
         replies = [c for c in result.comments if c["parent_id"]]
         assert replies and all(c["depth"] >= 2 for c in replies)
+
+
+# ---------------------------------------------------------------------------
+# a scheduled crawl with JOBDIR keeps its flow requests on disk
+
+
+@pytest.mark.parametrize("site", ["heise", "golem", "handwerksblatt"])
+def test_flow_requests_go_to_the_jobdir_disk_queue(
+    proxied: LocalSite, tmp_path: Path, site: str
+) -> None:
+    """With JOBDIR every request of a comment flow is pickled into the disk queue
+    (none left behind as unserializable) and the thread comes out whole."""
+    if site == "heise":
+        expected: Any = build_heise_site(
+            proxied, n_threads=5, threads_per_page=2, login_wall=0, broken=0
+        )
+        source = "heise.de"
+    elif site == "golem":
+        expected = build_golem_site(proxied, n_threads=5, threads_per_page=2)
+        source = "golem.de"
+    else:
+        expected = build_handwerksblatt_site(proxied, n_threads=6, button=True, seed=3)
+        source = "handwerksblatt.de"
+    job = tmp_path / "job"
+    result = crawl(expected.article_url, out=tmp_path / "out", settings={"JOBDIR": str(job)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert_comments(result, source, expected.comments)
+    assert "Unable to serialize request" not in result.stderr
+    assert stat(result, "scheduler/unserializable") == 0
+    # the article request plus every flow request went through the disk queue
+    assert stat(result, "scheduler/enqueued/disk") == stat(result, "scheduler/enqueued") > 1

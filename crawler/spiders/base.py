@@ -39,6 +39,7 @@ from crawler.parsers.wordpress import (
 )
 from crawler.sources import source_for
 from crawler.spiders.flows import flow_for
+from crawler.spiders.flows.sequential import SequentialThread
 
 T = TypeVar("T")
 
@@ -224,6 +225,20 @@ class ArticleSpider(scrapy.Spider):
         url, body, encoding = failure.request.meta["kw_amp"]  # type: ignore[attr-defined]
         request = scrapy.Request(url, meta={"kw_amp_fallback": True})
         yield from self.parse_news(HtmlResponse(url, body=body, encoding=encoding, request=request))
+
+    # -- comment flows (crawler/spiders/flows) ---------------------------
+    def parse_flow(
+        self, response: Response, flow: SequentialThread, kind: str, data: dict[str, Any]
+    ) -> Iterator[Any]:
+        """A response of a comment flow; the flow travels in ``cb_kwargs`` (picklable
+        for JOBDIR: it leaves its spider behind, given back here)."""
+        flow.spider = self
+        yield from flow.on_response(response, kind, data)
+
+    def flow_failed(self, failure: Failure) -> Iterator[Any]:
+        flow: SequentialThread = failure.request.cb_kwargs["flow"]  # type: ignore[attr-defined]
+        flow.spider = self
+        yield from flow.on_failure(failure)
 
     # -- WordPress -----------------------------------------------------
     def wordpress_page(self, response: TextResponse, page: WordPressPage) -> Iterator[Any]:

@@ -13,12 +13,15 @@ whatever could be read.
 Stats: ``kw/forum/<name>/<kind>`` per response read,
 ``kw/forum/<name>/<kind>_failed``, ``kw/forum/<name>/<kind>_capped`` and
 ``kw/forum/<name>/parse_failed``; spider-wide ``kw/comments/extracted``.
+
+Requests go to the spider's ``parse_flow``/``flow_failed`` with the flow in
+``cb_kwargs``, so that a crawl with ``JOBDIR`` can write them to its disk
+queue: the flow pickles without its spider, which ``parse_flow`` hands back.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -52,9 +55,17 @@ class SequentialThread:
         self.article = page.article
         self.fetched_at = spider.fetched_at(response)
         self._queue: list[tuple[int, int, str, str, dict[str, Any]]] = []
-        self._order = itertools.count()
+        self._order = 0
         self._seen: set[str] = set()
         self.issued: dict[str, int] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled into a JOBDIR queue with its request: everything but the spider
+        return {k: v for k, v in self.__dict__.items() if k != "spider"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.spider = None  # set again by the spider's parse_flow / flow_failed
 
     # -- bookkeeping -----------------------------------------------------
     def stat(self, key: str, count: int = 1) -> None:
@@ -71,7 +82,8 @@ class SequentialThread:
             return False
         self._seen.add(key)
         priority = self.caps.get(kind, ("", 0, 0))[2]
-        heapq.heappush(self._queue, (priority, next(self._order), key, kind, data))
+        self._order += 1
+        heapq.heappush(self._queue, (priority, self._order, key, kind, data))
         return True
 
     # -- scheduling ------------------------------------------------------
@@ -86,18 +98,19 @@ class SequentialThread:
             self.issued[kind] = self.issued.get(kind, 0) + 1
             yield scrapy.Request(
                 url,
-                callback=self._on_response,
-                errback=self._on_failure,
-                cb_kwargs={"kind": kind, "data": data},
+                callback=self.spider.parse_flow,
+                errback=self.spider.flow_failed,
+                cb_kwargs={"flow": self, "kind": kind, "data": data},
                 dont_filter=True,
                 meta={"kw_flow": self.name},
             )
             return
         yield self.finish()
 
-    def _on_response(
+    def on_response(
         self, response: Response, kind: str, data: dict[str, Any]
     ) -> Iterator[scrapy.Request | Thread]:
+        """The answer to a request of this flow (through the spider's ``parse_flow``)."""
         self._seen.add(response.url.split("#", 1)[0])  # where a redirect ended
         if not isinstance(response, TextResponse):
             self.stat(f"{kind}_failed")
@@ -114,7 +127,8 @@ class SequentialThread:
                 self.on_failed(kind, data)
         yield from self.next()
 
-    def _on_failure(self, failure: Failure) -> Iterator[scrapy.Request | Thread]:
+    def on_failure(self, failure: Failure) -> Iterator[scrapy.Request | Thread]:
+        """A request of this flow failed (through the spider's ``flow_failed``)."""
         self.spider.on_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         kind = request.cb_kwargs["kind"]
