@@ -109,6 +109,13 @@ def content_hash(table: str, values: dict[str, Any]) -> str:
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
+def extraction_source(table: str, values: dict[str, Any], fingerprint: str) -> str:
+    """What a document's facts are made from (``facts.source_hash``), from the item's
+    values: the same string :meth:`Store.documents_to_extract` builds in SQL."""
+    extra = values.get("language") if table == "articles" else values.get("url")
+    return f"{content_hash(table, values)}|{extra or ''}:{fingerprint}"
+
+
 def recheck_interval(last_checked: str, last_new_comment: str | None) -> float:
     """Seconds until a thread is due again: half the time it has been quiet,
     at least an hour, at most a week (``min(7 d, max(1 h, quiet / 2))``)."""
@@ -438,6 +445,7 @@ class Store:
 
     # What the facts of a document are made from besides its content hash: the fields
     # the extractor reads that the content hash leaves out (see facts.normalize_record).
+    # extraction_source() builds the same string from an item.
     _SOURCE = {
         "articles": "coalesce(d.content_hash, '') || '|' || coalesce(d.language, '')",
         "comments": "coalesce(d.content_hash, '') || '|' || coalesce(d.url, '')",

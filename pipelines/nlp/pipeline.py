@@ -28,6 +28,10 @@ class NlpPipeline:
         self.batch_size = batch_size
         self.stats = stats
         self.buffer: list[dict[str, Any]] = []
+        # doc id -> what its facts are made from (facts.source_hash): a later incremental
+        # `kammerwatch extract` then skips what the crawl extracted already
+        self.sources: dict[str, str] = {}
+        self._fingerprint: str | None = None
         self.store: Any = None
         self.crawler: Any = None
         # how a full batch is run off the reactor thread (tests run it inline)
@@ -63,18 +67,24 @@ class NlpPipeline:
         """Buffer the item's documents; a full batch is extracted in a worker thread."""
         # imported here: a crawl without KW_NLP never loads spaCy (a second of start-up)
         from pipelines.nlp.facts import RecordError, normalize_record
+        from pipelines.nlp.language import extractor_fingerprint
+        from pipelines.store import extraction_source
 
+        if self._fingerprint is None:
+            self._fingerprint = extractor_fingerprint()
         records = item.records() if hasattr(item, "records") else [item]
         for record in records:
-            if not dataclasses.is_dataclass(record) or getattr(record, "kind", None) not in (
-                "article",
-                "comment",
-            ):
+            kind = getattr(record, "kind", None)
+            if not dataclasses.is_dataclass(record) or kind not in ("article", "comment"):
                 continue
+            values = dataclasses.asdict(record)  # type: ignore[arg-type]
             try:
-                self.buffer.append(normalize_record(dataclasses.asdict(record)))  # type: ignore[arg-type]
+                self.buffer.append(normalize_record(values))
             except RecordError:
                 self._inc("kw/nlp/skipped")
+                continue
+            table = "articles" if kind == "article" else "comments"
+            self.sources[values["id"]] = extraction_source(table, values, self._fingerprint)
         if len(self.buffer) < self.batch_size:
             return item
         from pipelines.nlp.facts import extract_records
@@ -95,8 +105,9 @@ class NlpPipeline:
         return self._store_facts(list(extract_records(batch, self.batch_size)))
 
     def _store_facts(self, facts: list[dict[str, Any]]) -> int:
+        sources = {f["doc_id"]: self.sources.pop(f["doc_id"], None) for f in facts}
         if self.store is not None:
-            self.store.replace_facts(facts)
+            self.store.replace_facts(facts, {k: v for k, v in sources.items() if v})
         self._inc("kw/nlp/documents", len(facts))
         self._inc("kw/nlp/claims", sum(len(f["claims"]) for f in facts))
         return len(facts)
