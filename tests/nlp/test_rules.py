@@ -365,6 +365,61 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
     assert triples(f) == {("outage", "negated", ("hwk-bremen",))}
 
 
+# -- readings added after spending holdout3 (session 3); sentences written anew ------------
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # the words of a name say nothing: "heise online" is not online
+        ("Laut heise online sind die Kammern in Ulm und Konstanz betroffen.", "article",
+         {"hwk-ulm": "affected", "hwk-konstanz": "affected"}),
+        # "mehr als 30." ends a sentence
+        ("Gezählt wurden mehr als 30. In Hessen ist die Handwerkskammer Kassel betroffen.",
+         "article", {"hwk-kassel": "affected"}),
+        # part of a chamber down while its website runs: affected
+        ("Die Website der HWK Kassel war erreichbar; dort seien nur einzelne Formulare "
+         "ausgefallen, sagte ein Sprecher.", "article", {"hwk-kassel": "affected"}),
+        # "außerdem" is no "außer"
+        ("Betroffen sind außerdem die Kammern in Trier und Ulm.", "article",
+         {"hwk-trier": "affected", "hwk-ulm": "affected"}),
+        ("Bei der HWK Trier läuft die Kursbuchung seit letzter Woche wieder.", "comment",
+         {"hwk-trier": "affected"}),
+        ("Die HWK Erfurt steht in keiner Verbindung zu dem betroffenen Anbieter.", "article",
+         {"hwk-erfurt": "not_affected"}),
+        ("Wollte über das Portal der HWK Trier buchen. Ging natürlich nicht.", "comment",
+         {"hwk-trier": "affected"}),
+        ("Die Handwerkskammer Trier ist dagegen erreichbar.", "article",
+         {"hwk-trier": "not_affected"}),
+        ("Die Seite der HWK Trier geht nicht. Ulm auch ok.", "comment",
+         {"hwk-trier": "affected", "hwk-ulm": "not_affected"}),
+        ("bei der hwk in ulm ist seit heute früh alles tot. in trier lief dagegen alles "
+         "normal, hab grad nachgeschaut.", "comment",
+         {"hwk-ulm": "affected", "hwk-trier": "not_affected"}),
+    ],
+)  # fmt: skip
+def test_status_readings_from_holdout3(
+    facts: Run, text: str, kind: str, expected: dict[str, str]
+) -> None:
+    assert statuses(facts(text, kind=kind)) == expected
+
+
+def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
+    f = facts("Die Zentralstelle Cybercrime Bayern hat die Ermittlungen übernommen.")
+    assert "attack" not in {c["type"] for c in f["claims"]}
+
+
+def test_no_hints_given_later_in_the_sentence_negate_the_breach(facts: Run) -> None:
+    f = facts(
+        "Hinweise darauf, dass Daten von Betrieben abgeflossen sind, gebe es bislang nicht, "
+        "sagte der Sprecher der Handwerkskammer Trier."
+    )
+    assert triples(f) == {("data_breach", "negated", ("hwk-trier",))}
+
+
+def test_a_contraction_of_geht_es_is_availability(facts: Run) -> None:
+    f = facts("bei der hwk trier war kurz alles tot, mittags gings dann wieder.", kind="comment")
+    assert ("restored", "asserted", ("hwk-trier",)) in triples(f)
+
+
 # -- "laufen"/"gehen" that say nothing about something working ----------------------------
 @pytest.mark.parametrize(
     "text",

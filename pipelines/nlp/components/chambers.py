@@ -428,6 +428,7 @@ class ChamberRecognizer:
                 if e - s <= 8 and any(ELLIPSIS_CUES & cues.labels[i] for i in range(s, e)):
                     elliptic_sents.add(k)
         chamber_words = [j for j, w in enumerate(words) if w in (HWK, OTHER)]
+        lower_case: bool | None = None
         out = []
         for j in candidates:
             k = bisect.bisect_left(chamber_words, j) - 1
@@ -442,7 +443,12 @@ class ChamberRecognizer:
                 continue
             key, end = keys[j]  # type: ignore[misc]
             if not texts[j][:1].isupper() and key.kind != "abbrev":
-                continue
+                # a text written in lower case ("in rostock lief alles normal") names a
+                # city after a preposition
+                if lower_case is None:
+                    lower_case = _written_in_lower_case(texts)
+                if not (lower_case and j > 0 and strings[lowers[j - 1]] in PLACE_PREPOSITIONS):
+                    continue
             if _dateline(texts, j, end, sent_starts):
                 continue  # "Gera, 9. Januar 2024 – ...": where the report was written
             prev = strings[lowers[j - 1]] if j > 0 else ""
@@ -455,6 +461,18 @@ class ChamberRecognizer:
                 continue
             out.append(ChamberMention(tuple(sorted(key.chambers)), j, end, "context"))
         return out
+
+
+PLACE_PREPOSITIONS = frozenset({"in", "bei", "aus", "nach", "für"})
+
+
+def _written_in_lower_case(texts: list[str]) -> bool:
+    """German capitalises every noun: a text (of 8 words or more) with almost no
+    capitalised word was typed in lower case."""
+    words = [t for t in texts if t[:1].isalpha()]
+    if len(words) < 8:
+        return False
+    return sum(t[0].isupper() for t in words) <= len(words) // 20
 
 
 def _dateline(texts: list[str], start: int, end: int, sent_starts: list[int]) -> bool:

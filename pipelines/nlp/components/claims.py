@@ -67,6 +67,9 @@ CLAIM_CUES = frozenset(
 )  # fmt: skip
 RULE_OUT = ("ausschließ", "auszuschließ", "ausgeschlossen")
 SERVICE_HEADS = frozenset({"SERVICE", "EMAIL", "CHANNEL"})
+# clause-break words that are adverbs inside a clause without a comma: "Die HWK Wiesbaden
+# ist dagegen erreichbar" is one clause (a comma before them still cuts)
+SENTENCE_ADVERBS = frozenset({"dagegen", "hingegen", "allerdings", "jedoch"})
 PLURAL_CHAMBER_WORDS = frozenset(
     {"kammern", "handwerkskammern", "hwks", "chambers", "kammerseiten", "kammerwebseiten"}
 )
@@ -588,10 +591,12 @@ class ClaimExtractor:
                 named.add(cid)
                 if sig:
                     signals.setdefault(cid, set()).add(sig)
-        for claim in claims:  # chambers inherited from earlier sentences
+        for claim in claims:
+            # chambers inherited from earlier sentences, and a named chamber's other
+            # clause ("X war erreichbar; dort seien nur Formulare ausgefallen")
             sig = _signal({claim.type: False}, claim.polarity)
             for cid in claim.chambers:
-                if cid not in named and sig:
+                if sig and (cid not in named or sig == "affected"):
                     signals.setdefault(cid, set()).add(sig)
 
     @staticmethod
@@ -646,6 +651,7 @@ class ClaimExtractor:
                 and i - 1 > cuts[-1]
                 and texts[i - 1] != ","
                 and texts[i + 1] != ","
+                and view.lowers[i] not in SENTENCE_ADVERBS
             ):
                 cuts.append(i)  # not "rechnet damit, dass": there the comma cuts
         cuts.append(sent_end)
@@ -730,7 +736,10 @@ class ClaimExtractor:
         chamber_ref = named_here or "CHAMBER_WORD" in found or pronoun
         email_only = "EMAIL" in found and not website
         # "wieder erreichbar", "geht seit gestern wieder": AGAIN before or after the verb
-        again_avail = "RESTORED" in found or any(abs(i - j) <= 4 for i in avail for j in again)
+        # ("läuft die Kursbuchung seit letzter Woche wieder": after the verb, anywhere)
+        again_avail = "RESTORED" in found or any(
+            -4 <= j - i <= 4 or j > i for i in avail for j in again
+        )
         presupposed = False
         attack_on_chamber = False
         if attack_at:
@@ -869,6 +878,9 @@ class ClaimExtractor:
                 target = nxt
             if target is not None:
                 target.labels |= modal
+                if neg and any("EVIDENCE_NOUN" in c.labels for c in clauses[: k + 1]):
+                    # "Hinweise darauf, dass Daten abgeflossen sind, gebe es nicht"
+                    target.labels.add("NEG_FIND")
                 # a negation reaches into the clause it introduces ("Wir glauben nicht, dass
                 # ..."), or comes as a short tail ("..., nicht aber"); a clause with its own
                 # verb ("..., können sie nichts einreichen") negates only itself
@@ -1068,8 +1080,8 @@ def _contrasted(view: TokenView, start: int) -> bool:
     lowers = view.lowers[max(0, start - 5) : start]
     if not lowers:
         return False
-    before = " ".join(lowers)
-    return any(c in before for c in _CONTRAST)
+    before = f" {' '.join(lowers)} "
+    return any(f" {c} " in before for c in _CONTRAST)  # words: "außerdem" is no "außer"
 
 
 def _topic(mentions: list[ChamberMention]) -> str | None:

@@ -2,10 +2,12 @@
 
 Sets the same sentence starts as spaCy's punctuation ``sentencizer`` (a token
 that is not punctuation after a token in its ``punct_chars`` starts a sentence)
-plus two rules it misses: a line break starts a new sentence (headlines,
+plus three rules it misses: a line break starts a new sentence (headlines,
 paragraphs and comment lines carry no final full stop), and so does a
 capitalised word after a year written with a full stop (``... am 5. Januar
-2024. Die Kammer ...``: the German tokenizer keeps ``2024.`` as one token).
+2024. Die Kammer ...``: the German tokenizer keeps ``2024.`` as one token),
+and a sentence-opening function word after a number with a full stop (``...
+mehr als 30. In Bayern ...``; never after an ordinal: ``am 5. Januar``).
 
 The starts are written with ``Doc.from_array`` (``doc.sents`` works as usual)
 and, with the token texts and offsets, into ``doc._.kw_view``
@@ -30,6 +32,18 @@ from pipelines.nlp.tokens import build_view
 
 _YEAR_DOT = re.compile(r"^(?:19|20)\d\d\.$")
 _YEAR_DOT_IN_TEXT = re.compile(r"(?:19|20)\d\d\.")
+_NUMBER_DOT = re.compile(r"^\d{1,3}\.$")
+_NUMBER_DOT_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}\.\s")
+# words that open a sentence but never follow an ordinal ("am 5. Januar", "zum 3. Mal"):
+# after "mehr als 30." one of them starts the next sentence
+SENTENCE_OPENERS = frozenset(
+    {"In", "Im", "Die", "Der", "Das", "Den", "Dem", "Ein", "Eine", "Auch", "Am", "Auf", "Aus",
+     "Bei", "Nach", "Seit", "Es", "Sie", "Er", "Wir", "Ich", "Zum", "Zur", "Für", "Mit",
+     "Laut", "Wie", "Ob", "Wer", "Was", "Dabei", "Doch", "Aber", "Damit", "Dort", "Dann",
+     "Denn", "Nun", "Jetzt", "Noch", "Bis", "Unter", "Von", "Vor", "Zudem", "Außerdem",
+     "Allerdings", "Wann", "Warum", "Welche", "Diese", "Dieser", "Man", "Während", "Weil",
+     "Wenn", "Betroffen", "Nicht", "Darunter", "Insgesamt", "Davon"}
+)  # fmt: skip
 
 
 class SentenceMarker:
@@ -87,6 +101,18 @@ class SentenceMarker:
                     and len(texts[k]) == 5
                     and _YEAR_DOT.match(texts[k])
                     and texts[k + 1][:1].isupper()
+                ):
+                    marks.append(k + 1)
+        if "." in text:
+            # "... sind es mehr als 30. In Bayern ...": a number ends the sentence
+            idx = view.idx
+            for m in _NUMBER_DOT_IN_TEXT.finditer(text):
+                k = bisect.bisect_left(idx, m.start())
+                if (
+                    k < last
+                    and idx[k] == m.start()
+                    and _NUMBER_DOT.match(texts[k])
+                    and texts[k + 1] in SENTENCE_OPENERS
                 ):
                     marks.append(k + 1)
         starts = sorted(set(marks))
