@@ -28,7 +28,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from pipelines.nlp.extensions import doc_state, register_extensions
-from pipelines.nlp.tokens import build_view
+from pipelines.nlp.tokens import TokenView, build_view
 
 _YEAR_DOT = re.compile(r"^(?:19|20)\d\d\.$")
 _YEAR_DOT_IN_TEXT = re.compile(r"(?:19|20)\d\d\.")
@@ -91,30 +91,10 @@ class SentenceMarker:
                 if space[i] and i < last and not space[i + 1] and "\n" in t:
                     marks.append(i + 1)
         if "." in text:
-            # "2024." followed by a capitalised word (the tokenizer keeps "2024." whole)
-            idx = view.idx
-            for m in _YEAR_DOT_IN_TEXT.finditer(text):
-                k = bisect.bisect_left(idx, m.start())
-                if (
-                    k < last
-                    and idx[k] == m.start()
-                    and len(texts[k]) == 5
-                    and _YEAR_DOT.match(texts[k])
-                    and texts[k + 1][:1].isupper()
-                ):
-                    marks.append(k + 1)
-        if "." in text:
+            # "2024." followed by a capitalised word (the tokenizer keeps "2024." whole),
             # "... sind es mehr als 30. In Bayern ...": a number ends the sentence
-            idx = view.idx
-            for m in _NUMBER_DOT_IN_TEXT.finditer(text):
-                k = bisect.bisect_left(idx, m.start())
-                if (
-                    k < last
-                    and idx[k] == m.start()
-                    and _NUMBER_DOT.match(texts[k])
-                    and texts[k + 1] in SENTENCE_OPENERS
-                ):
-                    marks.append(k + 1)
+            marks += _after_numbers(view, _YEAR_DOT_IN_TEXT, _YEAR_DOT, _capitalised)
+            marks += _after_numbers(view, _NUMBER_DOT_IN_TEXT, _NUMBER_DOT, _opens_sentence)
         starts = sorted(set(marks))
         values = numpy.full(n, -1, dtype="int64")
         values[starts] = 1
@@ -123,6 +103,33 @@ class SentenceMarker:
         starts.append(n)
         view.sents = [(starts[k], starts[k + 1]) for k in range(len(starts) - 1)]
         return doc
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _opens_sentence(word: str) -> bool:
+    return word in SENTENCE_OPENERS
+
+
+def _after_numbers(
+    view: TokenView, in_text: re.Pattern[str], token: re.Pattern[str], opens: Any
+) -> list[int]:
+    """Tokens after a number token with a full stop (``token``, found in the text by
+    ``in_text``) for which ``opens(word)`` holds: they start a sentence."""
+    idx, texts = view.idx, view.texts
+    out = []
+    for m in in_text.finditer(view.text):
+        k = bisect.bisect_left(idx, m.start())
+        if (
+            k < len(texts) - 1
+            and idx[k] == m.start()
+            and token.match(texts[k])
+            and opens(texts[k + 1])
+        ):
+            out.append(k + 1)
+    return out
 
 
 @Language.factory(
