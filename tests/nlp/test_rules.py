@@ -402,6 +402,19 @@ def test_status_readings_from_holdout3(
     assert statuses(facts(text, kind=kind)) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Kammer hat den Hessischen Beauftragten für Datenschutz informiert.",
+        "Die Kammer steht in engem Austausch mit dem Landeskriminalamt.",
+        "Man arbeite mit den Ermittlungsbehörden zusammen, teilte der Dienstleister mit.",
+        "Die Kammer hat die Datenschutzaufsicht ihres Landes informiert.",
+    ],
+)
+def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> None:
+    assert types_of(facts(text)) == {("authority_notified", "asserted")}
+
+
 def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
     f = facts("Die Zentralstelle Cybercrime Bayern hat die Ermittlungen übernommen.")
     assert "attack" not in {c["type"] for c in f["claims"]}
