@@ -462,7 +462,9 @@ def _build_en(lex: _Lex) -> _Grammar:
     month_year = rf"(?P<my_m>{month_any}),?\s*(?P<my_y>{_YEAR4})"
     month_ctx = (
         rf"(?P<mc_pre>{_alt(raw['month_context'])})\s+(?P<mc_core>"
-        rf"(?P<mc_m>{_cap_alt(lex.month_full)})(?!\w)(?:,?\s*(?P<mc_y>{_YEAR4}))?)"
+        rf"(?P<mc_m>{_cap_alt(lex.month_full)})(?!\w)"
+        # not "since January 8": a day after the month makes it a date
+        rf"(?!\s+\d{{1,2}}{suffix}(?![\d:]))(?:,?\s*(?P<mc_y>{_YEAR4}))?)"
     )
     year_strong = rf"(?P<ys_w>(?:the\s+)?year|{_alt(lex.seasons)})\s+(?:of\s+)?(?P<ys_y>{_YEAR4})"
     year_weak = rf"(?P<yw_pre>{_alt(raw['year_context_weak'])})\s+(?P<yw_y>{_YEAR4})"

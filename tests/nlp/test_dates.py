@@ -497,6 +497,8 @@ ENGLISH: list[tuple[str, list[Row]]] = [
     ("two days ago", [("2024-01-07", "day", "two days ago", 0, True, ())]),
     ("on Monday", [("2024-01-08", "day", "Monday", 3, True, ())]),
     ("since 2023", [("2023", "year", "2023", 6, False, ())]),
+    # a day after the month makes "since January" a date, not a month
+    ("since January 8, 2024", [("2024-01-08", "day", "January 8, 2024", 6, False, ())]),
 ]
 
 

@@ -559,3 +559,20 @@ def test_a_list_after_the_affected_chambers_names_affected_chambers(facts: Run) 
     )
     assert statuses(f) == {"hwk-erfurt": "affected", "hwk-kassel": "affected",
                            "hwk-leipzig": "affected"}  # fmt: skip
+
+
+# -- English sources -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The chamber in Koblenz said its website was unreachable, while the Hamburg chamber "
+         "was not affected.", {"hwk-koblenz": "affected", "hwk-hamburg": "not_affected"}),
+        ("The Koblenz chamber has filed a criminal complaint.", {"hwk-koblenz": "affected"}),
+        ("The Hamburg chamber is not a customer of ODAV.", {"hwk-hamburg": "not_affected"}),
+        ("The website of the Trier chamber is online again.", {"hwk-trier": "affected"}),
+    ],
+)  # fmt: skip
+def test_english_status_cues(text: str, expected: dict[str, str]) -> None:
+    record = {"id": "e1", "kind": "article", "url": "https://example.org/e1",
+              "published": "2024-01-10T12:00:00+01:00", "text": text, "language": "en"}  # fmt: skip
+    assert statuses(next(extract_records([record]))) == expected
