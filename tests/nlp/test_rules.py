@@ -415,6 +415,35 @@ def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> No
     assert types_of(facts(text)) == {("authority_notified", "asserted")}
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # readings added after spending holdout4 (session 3); sentences written anew
+        ("Die Seite der HWK Ulm ist offline. Und die Nachbarkammern? In Konstanz und bei der "
+         "Handwerkskammer Reutlingen sind die Seiten genauso offline.", "article",
+         {"hwk-ulm": "affected", "hwk-konstanz": "affected", "hwk-reutlingen": "affected"}),
+        ("Die Seite der HWK Ulm ist seit Tagen offline und keiner sagt was.", "comment",
+         {"hwk-ulm": "affected"}),
+        ("In Thüringen trifft es alle drei Handwerkskammern.", "article",
+         {"hwk-erfurt": "affected", "hwk-ostthueringen": "affected",
+          "hwk-suedthueringen": "affected"}),
+        ("In Sachsen-Anhalt sind unter anderem die Kammern in Halle betroffen.", "article",
+         {"hwk-halle": "affected"}),
+        ("Die Seite der HWK Ulm ist offline. Und warum erfährt man erst jetzt, dass auch die "
+         "Handwerkskammer Konstanz betroffen ist?", "comment",
+         {"hwk-ulm": "affected", "hwk-konstanz": "affected"}),
+        ("Die Handwerkskammer Trier ist seit Montag offline. Die Handwerkskammer Köln nutzt "
+         "dagegen einen anderen Anbieter. Die Kammer habe den Landesbeauftragten für den "
+         "Datenschutz informiert, sagte ein Sprecher in Trier.", "article",
+         {"hwk-trier": "affected", "hwk-koeln": "not_affected"}),
+    ],
+)  # fmt: skip
+def test_status_readings_from_holdout4(
+    facts: Run, text: str, kind: str, expected: dict[str, str]
+) -> None:
+    assert statuses(facts(text, kind=kind)) == expected
+
+
 def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
     f = facts("Die Zentralstelle Cybercrime Bayern hat die Ermittlungen übernommen.")
     assert "attack" not in {c["type"] for c in f["claims"]}
@@ -570,6 +599,15 @@ def test_a_list_after_the_affected_chambers_names_affected_chambers(facts: Run) 
         ("The Koblenz chamber has filed a criminal complaint.", {"hwk-koblenz": "affected"}),
         ("The Hamburg chamber is not a customer of ODAV.", {"hwk-hamburg": "not_affected"}),
         ("The website of the Trier chamber is online again.", {"hwk-trier": "affected"}),
+        ("The chamber in Ulm said it was never affected, while the Trier chamber remains "
+         "offline.", {"hwk-ulm": "not_affected", "hwk-trier": "affected"}),
+        ("The Trier chamber said its portal would not be back before March.",
+         {"hwk-trier": "affected"}),
+        ("The Hamburg chamber told us it is not an ODAV customer.",
+         {"hwk-hamburg": "not_affected"}),
+        # the second half of "Rhineland-Palatinate" is not the Pfalz chamber
+        ("In Rhineland-Palatinate, the Koblenz chamber's homepage is back.",
+         {"hwk-koblenz": "affected"}),
     ],
 )  # fmt: skip
 def test_english_status_cues(text: str, expected: dict[str, str]) -> None:

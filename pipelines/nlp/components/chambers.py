@@ -66,6 +66,8 @@ _HWK_RX = re.compile(r"^(?:handwerks?kam+er(?:n|s)?|hwk(?:s|'s|´s)?)$")
 # words that make a sentence one about a chamber ("Kammersprecher", "die Geschäftsstellen in ...")
 _CTX_RX = re.compile(r"^(?:handwerks?kam+er|hwk|kammer|geschäftsstelle)")
 _OTHER_RX = re.compile(r"(?:kammer|kammern)$")
+# compounds that name Handwerkskammern by their relation ("die Nachbarkammern in Koblenz")
+_SAME_KIND_RX = re.compile(r"^(?:nachbar|schwester|partner|mitglieds|kollegen)kammer(?:n|s)?$")
 _NOTHING: tuple[None, None, None] = (None, None, None)
 
 
@@ -143,7 +145,9 @@ class ChamberRecognizer:
             return None, key, state
         if _HWK_RX.match(low):
             return HWK, None, None
-        if low in ("kammer", "kammern", "kammer's", "chamber", "chambers"):
+        if low in ("kammer", "kammern", "kammer's", "chamber", "chambers") or _SAME_KIND_RX.match(
+            low
+        ):
             return GENERIC, None, None
         if "-" in low and len(low) > 3:
             parts = [p for p in low.split("-") if p]
@@ -326,6 +330,7 @@ class ChamberRecognizer:
         strings = self.nlp.vocab.strings
         n = len(lowers)
         state = None
+        far = False  # the state stands apart from the chamber word: only "alle", a number
         span_start, span_end = i, i + 1
         for j in range(i - 1, max(-1, i - 3), -1):
             if states[j]:
@@ -335,6 +340,16 @@ class ChamberRecognizer:
             for j in range(i + 1, min(n, i + 3)):
                 if states[j] and strings[lowers[j - 1]] in ("in", "aus", "im", "von"):
                     state, span_end = states[j], j + 1
+                    break
+        if state is None:
+            # "In Rheinland-Pfalz trifft es alle vier Handwerkskammern": the state opens
+            # the clause, the total quantifier stands before the chamber word
+            for j in range(i - 3, max(0, i - 9), -1):
+                low = strings[lowers[j]]
+                if low in (".", "!", "?", ";", ","):
+                    break
+                if states[j] and strings[lowers[j - 1]] in ("in", "im"):
+                    state, far = states[j], True
                     break
         if state is None:
             return None
@@ -383,7 +398,7 @@ class ChamberRecognizer:
                 "den",
                 "der",
             ):
-                total = True
+                total = not far or low not in ("die", "den", "der")
                 span_start = j
                 break  # fmt: skip
             break
@@ -459,6 +474,8 @@ class ChamberRecognizer:
                 continue
             if end < len(lowers) and texts[end].startswith("-"):
                 continue
+            if j > 1 and texts[j - 1] == "-" and texts[j - 2][:1].isalpha():
+                continue  # the second half of a split compound: "Rhineland-Palatinate"
             out.append(ChamberMention(tuple(sorted(key.chambers)), j, end, "context"))
         return out
 

@@ -262,8 +262,15 @@ class ClaimExtractor:
             if not BARE_CHAMBER_WORDS.isdisjoint(words):
                 anaphor_at = self._bare_chamber_word(lowers, s, e, sent_mentions)
             if anaphor_at >= 0:
-                # "die Kammer": the chamber named last, or the one the text is about
-                extra_ids = last_chambers if len(last_chambers) == 1 or not topic else [topic]
+                # "die Kammer": the chamber named last, or the one the text is about; not
+                # one named last only to say it is not affected ("X nutzt einen anderen
+                # Anbieter. ... Die Kammer habe die Datenschutzbeauftragte informiert.")
+                single = len(last_chambers) == 1 and not (
+                    topic
+                    and topic != last_chambers[0]
+                    and signals.get(last_chambers[0]) == {"not_affected"}
+                )
+                extra_ids = last_chambers if single or not topic else [topic]
             plural = not PLURAL_CHAMBER_WORDS.isdisjoint(words)
             group_at, group = _numbered_group(lowers, s, e, mentions) if plural else (-1, [])
             if group:
@@ -1239,9 +1246,10 @@ def _pronoun_subject(lowers: list[str], start: int, end: int) -> bool:
 
 
 def _first_word(lowers: list[str], s: int, e: int) -> str:
-    """The first word of a sentence (skipping quotes, dashes and quote markers)."""
+    """The first word of a sentence (skipping quotes, dashes, quote markers and a leading
+    "und"/"aber": "Und warum musste man erst ... erfahren, dass ...?")."""
     for i in range(s, e):
-        if lowers[i][:1].isalnum():
+        if lowers[i][:1].isalnum() and lowers[i] not in ("und", "aber", "doch", "also", "and"):
             return lowers[i]
     return ""
 
