@@ -394,30 +394,6 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
         ("bei der hwk in ulm ist seit heute früh alles tot. in trier lief dagegen alles "
          "normal, hab grad nachgeschaut.", "comment",
          {"hwk-ulm": "affected", "hwk-trier": "not_affected"}),
-    ],
-)  # fmt: skip
-def test_status_readings_from_holdout3(
-    facts: Run, text: str, kind: str, expected: dict[str, str]
-) -> None:
-    assert statuses(facts(text, kind=kind)) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Die Kammer hat den Hessischen Beauftragten für Datenschutz informiert.",
-        "Die Kammer steht in engem Austausch mit dem Landeskriminalamt.",
-        "Man arbeite mit den Ermittlungsbehörden zusammen, teilte der Dienstleister mit.",
-        "Die Kammer hat die Datenschutzaufsicht ihres Landes informiert.",
-    ],
-)
-def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> None:
-    assert types_of(facts(text)) == {("authority_notified", "asserted")}
-
-
-@pytest.mark.parametrize(
-    ("text", "kind", "expected"),
-    [
         # readings added after spending holdout4 (session 3); sentences written anew
         ("Die Seite der HWK Ulm ist offline. Und die Nachbarkammern? In Konstanz und bei der "
          "Handwerkskammer Reutlingen sind die Seiten genauso offline.", "article",
@@ -438,10 +414,23 @@ def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> No
          {"hwk-trier": "affected", "hwk-koeln": "not_affected"}),
     ],
 )  # fmt: skip
-def test_status_readings_from_holdout4(
+def test_status_readings_from_spent_holdout_sets(
     facts: Run, text: str, kind: str, expected: dict[str, str]
 ) -> None:
     assert statuses(facts(text, kind=kind)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Kammer hat den Hessischen Beauftragten für Datenschutz informiert.",
+        "Die Kammer steht in engem Austausch mit dem Landeskriminalamt.",
+        "Man arbeite mit den Ermittlungsbehörden zusammen, teilte der Dienstleister mit.",
+        "Die Kammer hat die Datenschutzaufsicht ihres Landes informiert.",
+    ],
+)
+def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> None:
+    assert types_of(facts(text)) == {("authority_notified", "asserted")}
 
 
 def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
