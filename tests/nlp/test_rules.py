@@ -365,7 +365,7 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
     assert triples(f) == {("outage", "negated", ("hwk-bremen",))}
 
 
-# -- readings added after spending holdout3 (session 3); sentences written anew ------------
+# -- readings added after spending holdout3 and holdout4 (session 3); sentences written anew
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
