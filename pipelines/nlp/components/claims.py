@@ -194,7 +194,7 @@ class ClaimExtractor:
         lowers = view.lowers
         issuer = self._issuer(meta)
         if is_comment:
-            off_topic = self._off_topic_comment(lowers, labels, mentions, orgs)
+            off_topic = self._off_topic_comment(labels, mentions, orgs)
         else:
             off_topic = (
                 self._elsewhere(lowers, labels, mentions, orgs)
@@ -464,7 +464,6 @@ class ClaimExtractor:
 
     @staticmethod
     def _off_topic_comment(
-        lowers: list[str],
         labels: list[frozenset[str]],
         mentions: list[ChamberMention],
         orgs: list[OrgMention],
@@ -742,11 +741,9 @@ class ClaimExtractor:
         # a chamber is the subject or object: named, "die Kammer", "wir"/"uns"
         chamber_ref = named_here or "CHAMBER_WORD" in found or pronoun
         email_only = "EMAIL" in found and not website
-        # "wieder erreichbar", "geht seit gestern wieder": AGAIN before or after the verb
-        # ("läuft die Kursbuchung seit letzter Woche wieder": after the verb, anywhere)
-        again_avail = "RESTORED" in found or any(
-            -4 <= j - i <= 4 or j > i for i in avail for j in again
-        )
+        # "wieder erreichbar", "geht seit gestern wieder": AGAIN up to four words before
+        # the verb or anywhere after it ("läuft die Kursbuchung seit letzter Woche wieder")
+        again_avail = "RESTORED" in found or any(j >= i - 4 for i in avail for j in again)
         presupposed = False
         attack_on_chamber = False
         if attack_at:
@@ -966,10 +963,11 @@ class ClaimExtractor:
                 if typ in ("outage_negated", "not_affected"):
                     if not in_clause and "FIRST_PERSON" not in clause.labels:
                         # the clause, or the clause cut off before it, opens with "sie"
-                        subject = clauses[k - 1] if k > 0 and not clauses[k - 1].types else clause
-                        if (sent_chambers or fallback) and (
-                            _pronoun_subject(view.lowers, clause.start, clause.end)
-                            or _pronoun_subject(view.lowers, subject.start, subject.end)
+                        opening = [clause]
+                        if k > 0 and not clauses[k - 1].types:
+                            opening.append(clauses[k - 1])
+                        if (sent_chambers or fallback) and any(
+                            _pronoun_subject(view.lowers, c.start, c.end) for c in opening
                         ):
                             # "Sie war nicht betroffen": the chamber named before
                             chambers = sent_chambers or fallback
