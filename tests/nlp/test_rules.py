@@ -433,6 +433,16 @@ def test_more_ways_to_name_and_involve_an_authority(facts: Run, text: str) -> No
     assert types_of(facts(text)) == {("authority_notified", "asserted")}
 
 
+def test_a_chamber_in_brackets_does_not_cut_the_list_it_belongs_to(facts: Run) -> None:
+    f = facts(
+        "Die Seiten der Kammern in Ulm, Trier und Bielefeld (Ostwestfalen-Lippe) waren am "
+        "Abend dagegen weiterhin nicht erreichbar."
+    )
+    assert triples(f) == {
+        ("outage", "asserted", ("hwk-ostwestfalen-lippe", "hwk-trier", "hwk-ulm"))
+    }
+
+
 def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
     f = facts("Die Zentralstelle Cybercrime Bayern hat die Ermittlungen übernommen.")
     assert "attack" not in {c["type"] for c in f["claims"]}

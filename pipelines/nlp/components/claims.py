@@ -643,6 +643,8 @@ class ClaimExtractor:
         for i in range(sent_start + 1, sent_end - 1):
             text = texts[i]
             if text in SPLIT_TOKENS:
+                if text in "()" and (i - 1 in named or i + 1 in named):
+                    continue  # "Bielefeld (Ostwestfalen-Lippe)": a chamber in brackets
                 cuts.append(i)
             elif text == ",":
                 if i - 1 in protected and i + 1 in protected:
