@@ -554,11 +554,19 @@ def test_chatter_in_another_thread_makes_no_claim(facts: Run) -> None:
     assert f["claims"] == []
 
 
-def test_a_comment_on_data_or_the_police_stays_on_topic_without_it_words(facts: Run) -> None:
-    f = facts("Hat eigentlich schon jemand Anzeige erstattet?", kind="comment")
-    assert types_of(f) == {("authority_notified", "uncertain")}
-    f = facts("Angeblich sind auch Mitgliederdaten abgeflossen.", kind="comment")
-    assert types_of(f) == {("data_breach", "uncertain")}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hat eigentlich schon jemand Anzeige erstattet?", ("authority_notified", "uncertain")),
+        ("Angeblich sind auch Mitgliederdaten abgeflossen.", ("data_breach", "uncertain")),
+        ("Danke, hab angerufen. Der Lehrgang findet statt.", ("services_continue", "asserted")),
+        ("Immerhin läuft das Telefon.", ("services_continue", "asserted")),
+    ],
+)
+def test_a_comment_in_the_thread_stays_on_topic_without_it_words(
+    facts: Run, text: str, expected: tuple[str, str]
+) -> None:
+    assert types_of(facts(text, kind="comment")) == {expected}
 
 
 @pytest.mark.parametrize("kind", ["article", "comment"])

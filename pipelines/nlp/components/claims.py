@@ -119,8 +119,17 @@ NOTICE_MAX_SENTENCES = 12
 # a text of fewer sentences is too short to tell that it is about something else
 MIN_CONTEXT_SENTENCES = 4
 # ... and, in a comment below an article on the incident, also data, the police and
-# prosecutors ("Angeblich sollen Daten abgeflossen sein", "Wurde Anzeige erstattet?")
-COMMENT_TOPIC = IT_SIGNALS | {"ANCHOR", "DATA", "AUTHORITY", "CRIME_REPORT", "RESTORED"}
+# prosecutors, services and ways to reach a chamber ("Angeblich sollen Daten abgeflossen
+# sein", "Wurde Anzeige erstattet?", "Die Prüfung findet statt", "Immerhin läuft das Telefon")
+COMMENT_TOPIC = IT_SIGNALS | {
+    "ANCHOR",
+    "DATA",
+    "AUTHORITY",
+    "CRIME_REPORT",
+    "RESTORED",
+    "SERVICE",
+    "CHANNEL",
+}
 KONJ_CLEAR = frozenset({"sei", "seien", "könne", "müsse", "dürfe", "wolle", "solle"})
 GROUP_NUMBERS = {
     "beide": 2, "beiden": 2, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
@@ -1228,10 +1237,10 @@ def _idiom(lowers: list[str], labels: list[frozenset[str]], i: int, a: int, b: i
         last -= 1
     if last > i and "SEP_PARTICLE" in labels[last]:
         return True
-    if "es" in lowers[max(a, i - 1) : i + 2] and (
-        "um" in lowers[i + 1 : b] or "weiter" in lowers[i + 1 : b]
+    if "es" in lowers[max(a, i - 1) : i + 2] and not {"um", "darum", "weiter"}.isdisjoint(
+        lowers[i + 1 : b]
     ):
-        return True
+        return True  # "es geht um", "es ging nicht darum, ob", "wie geht es weiter"
     return any("PROCESS" in labels[j] for j in range(a, b))
 
 
