@@ -35,8 +35,9 @@ COMPOUND_LABELS = frozenset(
      "EMAIL"}
 )  # fmt: skip
 
-# labels of multi-word hedges, and the claim cues their words lose
-HEDGE_PHRASE_LABELS = frozenset({"UNC", "NOT_RULED_OUT", "OPEN"})
+# labels of multi-word hedges (and of "ohne Einschränkungen": no outage), and the claim
+# cues their words lose
+HEDGE_PHRASE_LABELS = frozenset({"UNC", "NOT_RULED_OUT", "OPEN", "WITHOUT_TROUBLE"})
 HEDGED_AWAY = frozenset({"OUTAGE", "AVAIL", "CRIME_REPORT", "INVESTIGATE", "NEG"})
 # phrases naming a thing ("kein Abfluss"): their article-negation still negates the clause
 NEG_KEEPING_LABELS = frozenset({"BREACH"})

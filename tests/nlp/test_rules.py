@@ -412,6 +412,16 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
          "dagegen einen anderen Anbieter. Die Kammer habe den Landesbeauftragten für den "
          "Datenschutz informiert, sagte ein Sprecher in Trier.", "article",
          {"hwk-trier": "affected", "hwk-koeln": "not_affected"}),
+        # readings added after spending holdout5 (session 3); sentences written anew
+        ("Halb Deutschland hängt am selben Rechenzentrum in Niederbayern. Die Seite der "
+         "HWK Ulm ist seit Tagen offline.", "comment", {"hwk-ulm": "affected"}),
+        ("Die Trierer Kammer ist aber online.", "comment", {"hwk-trier": "not_affected"}),
+        ("Die Internetseite und das Kursportal der Handwerkskammer Erfurt arbeiten ohne "
+         "Einschränkungen.", "article", {"hwk-erfurt": "not_affected"}),
+        ("Bei der Kammer in Ulm steht seit Montag nur ein Wartungshinweis.", "comment",
+         {"hwk-ulm": "affected"}),
+        ("Re: Kammerseiten seit Tagen tot\n\nIst die HWK Ulm eigentlich auch dabei?",
+         "comment", {"hwk-ulm": "mentioned"}),
     ],
 )  # fmt: skip
 def test_status_readings_from_spent_holdout_sets(

@@ -90,6 +90,8 @@ class ChamberRecognizer:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.key_of: dict[str, Key] = {}
         self.blockers: frozenset[str] = frozenset()
+        # "das Rechenzentrum in Niederbayern": where the provider is, not a chamber
+        self.provider_places: frozenset[str] = frozenset()
         self.numbers: dict[str, int] = {}
         self._word_cache: dict[int, tuple[str | None, Key | None, str | None]] = {}
         self._known: Callable[[str], bool] = lambda s: False
@@ -113,6 +115,7 @@ class ChamberRecognizer:
         self.matcher.add("KEY", multi)
         orgs = json.loads(data_path(data_dir, "orgs.json").read_text(encoding="utf-8"))
         self.blockers = frozenset(orgs.get("city_blockers", ()))
+        self.provider_places = frozenset(orgs.get("provider_place_words", ()))
         cues = json.loads(data_path(data_dir, "cues.de.json").read_text(encoding="utf-8"))
         self.numbers = dict(cues.get("numbers", {}))
         self._word_cache = {}
@@ -470,6 +473,12 @@ class ChamberRecognizer:
             nxt = strings[lowers[end]] if end < len(lowers) else ""
             if prev in self.blockers or nxt in self.blockers:
                 continue
+            if (
+                prev in ("in", "im", "aus")
+                and j > 1
+                and strings[lowers[j - 2]] in self.provider_places
+            ):
+                continue  # "am selben Rechenzentrum in Niederbayern": the provider's place
             if prev in ARTICLES and key.kind not in ARTICLE_OK_KINDS:
                 continue
             if end < len(lowers) and texts[end].startswith("-"):

@@ -63,13 +63,19 @@ ELLIPSIS_CUES = frozenset({"ELLIPSIS"})
 # cue labels without which no clause of a sentence yields a claim or a status signal
 CLAIM_CUES = frozenset(
     {"ATTACK", "OUTAGE", "SEP_FALL", "AVAIL", "RESTORED", "SERVICE", "CHANNEL", "BREACH", "DATA",
-     "AUTHORITY", "CRIME_REPORT", "NOT_AFFECTED", "AFFECTED", "EMAIL", "NOTIFY", "TROUBLE"}
+     "AUTHORITY", "CRIME_REPORT", "NOT_AFFECTED", "AFFECTED", "EMAIL", "NOTIFY", "TROUBLE",
+     "WITHOUT_TROUBLE"}
 )  # fmt: skip
 RULE_OUT = ("ausschließ", "auszuschließ", "ausgeschlossen")
 SERVICE_HEADS = frozenset({"SERVICE", "EMAIL", "CHANNEL"})
 # clause-break words that are adverbs inside a clause without a comma: "Die HWK Wiesbaden
 # ist dagegen erreichbar" is one clause (a comma before them still cuts)
 SENTENCE_ADVERBS = frozenset({"dagegen", "hingegen", "allerdings", "jedoch"})
+# after one of these verbs "aber"/"doch" is an adverb too: "Die Stuttgarter Kammer ist aber online"
+COPULAS = frozenset(
+    {"ist", "sind", "war", "waren", "bleibt", "bleiben", "blieb", "wird", "werden", "wurde",
+     "is", "are", "was", "were"}
+)  # fmt: skip
 PLURAL_CHAMBER_WORDS = frozenset(
     {"kammern", "handwerkskammern", "hwks", "chambers", "kammerseiten", "kammerwebseiten"}
 )
@@ -297,8 +303,10 @@ class ClaimExtractor:
                 fallback = [issuer]  # a chamber's own notice: "wir", agentless statements
             elif not sent_mentions and topic and not FIRST_PERSON_PRONOUNS.isdisjoint(words):
                 fallback = [topic]  # "Das trifft uns", said by the chamber the text is about
-            elif not sent_mentions and vague:
-                fallback = []  # "Wer die Seiten einzelner Kammern aufruft, ...": none named
+            elif not sent_mentions and (vague or _reply_subject(lowers, s, e)):
+                # "Wer die Seiten einzelner Kammern aufruft, ...": none named; "Re: Kammer-
+                # Mails seit einer Woche tot": the subject of the posting answered
+                fallback = []
             else:
                 # the chambers of the sentence before (a paragraph stays on its subject),
                 # else the only chamber of the text
@@ -669,6 +677,7 @@ class ClaimExtractor:
                 and texts[i - 1] != ","
                 and texts[i + 1] != ","
                 and view.lowers[i] not in SENTENCE_ADVERBS
+                and not (view.lowers[i] in ("aber", "doch") and view.lowers[i - 1] in COPULAS)
             ):
                 cuts.append(i)  # not "rechnet damit, dass": there the comma cuts
         cuts.append(sent_end)
@@ -774,6 +783,8 @@ class ClaimExtractor:
             types["outage"] = False
         if "TROUBLE" in found and (website or "EMAIL" in found or "SERVICE" in found):
             types["outage"] = False  # "melden Probleme mit ihren Internetseiten"
+        if "WITHOUT_TROUBLE" in found and "outage" not in types and (website or chamber_ref):
+            types["outage_negated"] = True  # "die Internetseite arbeitet ohne Einschränkungen"
         if "SEP_FALL" in found and "SEP_PART" in found:
             verb = next(i for i in range(a, b) if "SEP_FALL" in labels[i])
             if any("SEP_PART" in labels[j] for j in range(verb + 1, b)):
@@ -1252,6 +1263,11 @@ def _pronoun_subject(lowers: list[str], start: int, end: int) -> bool:
     läuft alles"), which stands for the chamber(s) named just before."""
     words = [w for w in lowers[start : min(end, start + 3)] if w not in (",", "auch", "doch")]
     return bool(words) and words[0] in SUBJECT_PRONOUNS
+
+
+def _reply_subject(lowers: list[str], s: int, e: int) -> bool:
+    """A forum or mail reply's subject line ("Re: ...", "AW: ...")."""
+    return e - s > 2 and lowers[s] in ("re", "aw", "antwort") and lowers[s + 1] == ":"
 
 
 def _first_word(lowers: list[str], s: int, e: int) -> str:
