@@ -453,6 +453,32 @@ def test_a_chamber_in_brackets_does_not_cut_the_list_it_belongs_to(facts: Run) -
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "expected_triples", "expected_status"),
+    [
+        ("Wegen eines Angriffs auf ihren Dienstleister ist die Handwerkskammer Ulm weder über "
+         "ihre Website noch per E-Mail erreichbar.",
+         {("attack", "asserted", ()), ("outage", "asserted", ("hwk-ulm",))},
+         {"hwk-ulm": "affected"}),
+        ("Wegen des Angriffs auf ODAV finden die Kurse der Handwerkskammer Ulm nicht statt.",
+         {("attack", "asserted", ()), ("services_continue", "negated", ("hwk-ulm",))},
+         {"hwk-ulm": "mentioned"}),
+        ("Drei Wochen nach dem Hackerangriff: Noch immer sind nicht alle Portale der HWK Ulm "
+         "zurück", {("attack", "asserted", ()), ("restored", "negated", ("hwk-ulm",))},
+         {"hwk-ulm": "affected"}),
+    ],
+)  # fmt: skip
+def test_an_attack_after_nach_or_wegen_is_the_frame_not_what_is_negated(
+    facts: Run,
+    text: str,
+    expected_triples: set[Triple],
+    expected_status: dict[str, str],
+) -> None:
+    f = facts(text)
+    assert triples(f) == expected_triples
+    assert statuses(f) == expected_status
+
+
 def test_words_of_an_authority_name_are_no_attack(facts: Run) -> None:
     f = facts("Die Zentralstelle Cybercrime Bayern hat die Ermittlungen übernommen.")
     assert "attack" not in {c["type"] for c in f["claims"]}

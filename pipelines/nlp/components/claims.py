@@ -147,6 +147,8 @@ GROUP_DETERMINERS = frozenset(
      "these", "those", "bei", "beiden"}
 )  # fmt: skip
 CAUSAL_PREPOSITIONS = frozenset({"wegen", "aufgrund", "infolge", "because", "due"})
+# an attack named after one of these is the frame of the sentence, not what it negates
+ATTACK_FRAME_PREPOSITIONS = CAUSAL_PREPOSITIONS | {"nach", "seit", "after", "since", "following"}
 BARE_CHAMBER_WORDS = frozenset({"kammer", "handwerkskammer", "hwk"})
 QUOTES = frozenset({'"', "„", "“", "”", "'", "‚", "‘"})
 
@@ -172,6 +174,7 @@ class Clause:
     weak_channel: bool = False  # "per Mail" with nothing about a chamber or a service
     neg_nicht: bool = False  # negated by "nicht" (not by "keiner schreibt")
     outage_cause: bool = False  # "wegen des Ausfalls": the outage is a cause, not the claim
+    attack_cause: bool = False  # "wegen/nach dem Angriff": the attack is the frame, a given
 
     @property
     def has_claim(self) -> bool:
@@ -597,7 +600,11 @@ class ClaimExtractor:
                 # davon aus, dass keine Daten abgeflossen sind" is a hedged denial
                 negated = c.free_neg or not {"NEG_FIND", "RULED_OUT"}.isdisjoint(c.labels)
                 pol = "negated" if negated else "asserted"
-            per_clause.append(_signal(c.types, pol))
+            types = c.types
+            if c.attack_cause and "attack" in types:
+                # "Nach dem Angriff ... nicht": the negation is not about the attack
+                types = {t: v for t, v in types.items() if t != "attack"}
+            per_clause.append(_signal(types, pol))
         sent_sigs = {sig for sig in per_clause if sig}
         sent_sig = next(iter(sent_sigs)) if len(sent_sigs) == 1 else None
         named: set[str] = set()
@@ -789,9 +796,14 @@ class ClaimExtractor:
             verb = next(i for i in range(a, b) if "SEP_FALL" in labels[i])
             if any("SEP_PART" in labels[j] for j in range(verb + 1, b)):
                 types["outage"] = False  # "fielen ... aus", "legte ... lahm"
+        if not again_avail and again and not COPULAS.isdisjoint(lowers[a:b]):
+            # "Noch immer sind nicht alle Portale zurück", "die Seite ist zurück"
+            again_avail = any(lowers[j] in ("zurück", "back") for j in again)
         if again_avail:
             types["restored"] = False
-        elif avail and "CHANNEL" not in found:
+        elif avail and ("CHANNEL" not in found or (website and free_neg)):
+            # "weder über die Internetseite noch per E-Mail erreichbar": an outage, not a
+            # service going on by other means
             if free_neg:
                 types["outage"] = True  # "kann nicht aufgerufen werden": negation is the outage
             elif email_only and "outage" not in types:
@@ -809,7 +821,7 @@ class ClaimExtractor:
             chamber_ref or {"FIRST_PERSON", "AVAIL", "SERVICE", "CONTINUE", "NORMAL"} & found
         )
         if ("SERVICE" in found and ("CONTINUE" in found or "NORMAL" in found)) or (
-            "CHANNEL" in found and "OUTAGE" not in found
+            "CHANNEL" in found and "OUTAGE" not in found and "outage" not in types
         ):
             types["services_continue"] = False
         if email_only and "NORMAL" in found and not free_neg and "outage" not in types:
@@ -847,6 +859,10 @@ class ClaimExtractor:
         clause.outage_cause = bool(outage_at) and all(
             any(lowers[j] in CAUSAL_PREPOSITIONS for j in range(max(a, i - 3), i))
             for i in outage_at
+        )
+        clause.attack_cause = bool(attack_at) and all(
+            any(lowers[j] in ATTACK_FRAME_PREPOSITIONS for j in range(max(a, i - 3), i))
+            for i in attack_at
         )
         clause.vague = bool(vague) and any(i in vague for i in range(a, b))
         clause.has_named = named_here
@@ -978,6 +994,10 @@ class ClaimExtractor:
                 if typ == "attack":
                     if other_at and any(clause.start <= i < clause.end for i in other_at):
                         continue  # "mit dem Angriff auf die Südwestfalen IT": another incident
+                    if clause.attack_cause and pol == "negated":
+                        # "Wegen eines Angriffs ... ist die Kammer weder ... noch erreichbar",
+                        # "Zwei Monate nach dem Hack: Noch immer nicht alle Portale zurück"
+                        pol = "asserted"
                     if clause.presupposed_attack and pol != "asserted":
                         continue  # "ob bei dem Angriff Daten abflossen": the hedge is not about it
                     if not clause.attack_on_chamber:
