@@ -29,7 +29,9 @@ Resolution rules
 * Day and month without a year ("9.1.", "5. Januar", "im Dezember") take the
   anchor's year, or the year before if that would put them more than 183 days
   after the anchor (news mostly looks back); flagged ``"year_inferred"``.
-* A bare or "am" weekday is the most recent such day on or before the anchor;
+* A bare or "am" weekday is the most recent such day on or before the anchor
+  ("ab Mittwoch", "bis Freitag": the coming one, today included, unless the
+  sentence is told in the past: "war bis Freitag offline");
   "vergangenen/letzten" = strictly before, "kommenden/nächsten" = strictly
   after, "diesen" = in the anchor's ISO week, "gestrigen" = anchor − 1 (its
   weekday is checked).  "in der Nacht von Donnerstag auf Freitag" and "in der
@@ -813,8 +815,29 @@ class _Run:
                 + timedelta(days=7 * self.lex.rel_adj[relwk.lower()])
             )
             return [self._day(monday + timedelta(days=wd), start, end, True)]
-        d, flags = self._weekday_value(wd, m.group("w_mod"))
+        mod = m.group("w_mod")
+        if mod is None and self._forward_before(start):
+            # "ab Mittwoch", "bis Freitag": the coming one (today included)
+            a = self.anchor
+            d = a + timedelta(days=(wd - a.weekday()) % 7) if a is not None else None
+            return [self._day(d, start, end, True)]
+        d, flags = self._weekday_value(wd, mod)
         return [self._day(d, start, end, True, flags)]
+
+    def _forward_before(self, start: int) -> bool:
+        """The word right before ``start`` looks ahead ("ab", "bis") and the sentence is
+        not told in the past ("war bis Freitag offline" is the Friday before)."""
+        words = self.text[max(0, start - 12) : start].split()
+        raw = self.g.lex.raw
+        if not words or words[-1].lower() not in raw.get("forward_weekday_words", ()):
+            return False
+        begin = max(self.text.rfind(c, 0, start) for c in ".!?\n") + 1
+        stop = min(
+            (i for i in (self.text.find(c, start) for c in ".!?\n") if i >= 0),
+            default=len(self.text),
+        )
+        past = frozenset(raw.get("past_markers", ()))
+        return past.isdisjoint(_TOKEN.findall(self.text[begin:stop].lower()))
 
     def _wdabbr(self, m: re.Match[str]) -> list[DateMention] | None:
         wd = self.lex.weekday_abbr[m.group("a_wd")]

@@ -234,6 +234,12 @@ RELATIVE: list[tuple[str, list[Row]]] = [
     ("am vergangenen Dienstag", [("2024-01-02", "day", "vergangenen Dienstag", 3, True, ())]),
     ("seit vergangenem Freitag", [("2024-01-05", "day", "vergangenem Freitag", 5, True, ())]),
     ("am kommenden Montag", [("2024-01-15", "day", "kommenden Montag", 3, True, ())]),
+    # "ab"/"bis" look ahead (the anchor is a Tuesday: "ab Dienstag" is today) ...
+    ("ab Mittwoch soll es wieder gehen", [("2024-01-10", "day", "Mittwoch", 3, True, ())]),
+    ("bis Freitag", [("2024-01-12", "day", "Freitag", 4, True, ())]),
+    ("ab Dienstag", [("2024-01-09", "day", "Dienstag", 3, True, ())]),
+    # ... unless the sentence is told in the past
+    ("Die Seite war bis Freitag offline.", [("2024-01-05", "day", "Freitag", 18, True, ())]),
     ("nächsten Dienstag", [("2024-01-16", "day", "nächsten Dienstag", 0, True, ())]),
     ("diesen Freitag", [("2024-01-12", "day", "diesen Freitag", 0, True, ())]),
     (
