@@ -422,6 +422,20 @@ def test_a_pronoun_subject_is_the_chamber_named_before(facts: Run, second: str) 
          {"hwk-ulm": "affected"}),
         ("Re: Kammerseiten seit Tagen tot\n\nIst die HWK Ulm eigentlich auch dabei?",
          "comment", {"hwk-ulm": "mentioned"}),
+        # readings added after spending holdout6 (session 3); sentences written anew
+        ("Die HWK Kassel ist nach eigenen Angaben nicht betroffen, sie gehöre nicht zu den "
+         "ODAV-Kunden.", "article", {"hwk-kassel": "not_affected"}),
+        ("Die Website der Handwerkskammer Kassel wird nicht bei dem betroffenen Unternehmen "
+         "betrieben und funktioniert uneingeschränkt.", "article", {"hwk-kassel": "not_affected"}),
+        ("Die Kammern in Halle und Magdeburg sind online. In Sachsen-Anhalt ist damit keine der "
+         "zwei Handwerkskammern betroffen.", "article",
+         {"hwk-halle": "not_affected", "hwk-magdeburg": "not_affected"}),
+        ("In einer früheren Version dieses Artikels hieß es, auch die Handwerkskammer Kassel "
+         "sei betroffen. Das ist falsch.", "article", {"hwk-kassel": "mentioned"}),
+        ("Unsere Website ist seit Montag offline. #HWKKassel #Handwerk", "comment",
+         {"hwk-kassel": "affected"}),
+        ("Erreichbar: @HWK_Kassel, Hwk Trier.", "comment",
+         {"hwk-kassel": "not_affected", "hwk-trier": "not_affected"}),
     ],
 )  # fmt: skip
 def test_status_readings_from_spent_holdout_sets(

@@ -66,6 +66,7 @@ _HWK_RX = re.compile(r"^(?:handwerks?kam+er(?:n|s)?|hwk(?:s|'s|´s)?)$")
 # words that make a sentence one about a chamber ("Kammersprecher", "die Geschäftsstellen in ...")
 _CTX_RX = re.compile(r"^(?:handwerks?kam+er|hwk|kammer|geschäftsstelle)")
 _OTHER_RX = re.compile(r"(?:kammer|kammern)$")
+_HANDLE_RX = re.compile(r"^[@#]?(?:hwk|handwerkskammer)_?([a-zäöüß]{3,})$")
 # compounds that name Handwerkskammern by their relation ("die Nachbarkammern in Koblenz")
 _SAME_KIND_RX = re.compile(r"^(?:nachbar|schwester|partner|mitglieds|kollegen)kammer(?:n|s)?$")
 _NOTHING: tuple[None, None, None] = (None, None, None)
@@ -148,6 +149,12 @@ class ChamberRecognizer:
             return None, key, state
         if _HWK_RX.match(low):
             return HWK, None, None
+        handle = _HANDLE_RX.match(low)
+        if handle is not None:
+            # "#HWKReutlingen", "@hwk_ulm", "@HWK_Muenchen": a chamber's social-media name
+            named = gaz.exact(handle.group(1))
+            if named is not None:
+                return HWK, named, None
         if low in ("kammer", "kammern", "kammer's", "chamber", "chambers") or _SAME_KIND_RX.match(
             low
         ):
@@ -384,6 +391,12 @@ class ChamberRecognizer:
             if number is not None:
                 if number != len(self.gaz.state_chambers.get(state, ())):
                     return None
+                if (
+                    j > 1
+                    and strings[lowers[j - 1]] in ("der", "von")
+                    and (strings[lowers[j - 2]] in self.numbers or strings[lowers[j - 2]].isdigit())
+                ):
+                    return None  # "nur eine der drei Handwerkskammern": a part, not all
                 total = True
                 span_start = j
                 continue

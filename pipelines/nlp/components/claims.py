@@ -146,6 +146,10 @@ GROUP_DETERMINERS = frozenset(
     {"die", "den", "der", "alle", "allen", "aller", "diese", "diesen", "dieser", "the", "all",
      "these", "those", "bei", "beiden"}
 )  # fmt: skip
+# "eine der drei Kammern", "zwei von vier": a part of a group
+PARTITIVE_HEADS = frozenset(
+    {"eine", "einer", "einen", "zwei", "drei", "vier", "fünf", "keine", "keiner", "one", "two"}
+)
 CAUSAL_PREPOSITIONS = frozenset({"wegen", "aufgrund", "infolge", "because", "due"})
 # an attack named after one of these is the frame of the sentence, not what it negates
 ATTACK_FRAME_PREPOSITIONS = CAUSAL_PREPOSITIONS | {"nach", "seit", "after", "since", "following"}
@@ -262,7 +266,10 @@ class ClaimExtractor:
                 or (not QUOTES.isdisjoint(texts[s:e]) and _ironic_quotes(texts, s, e))
             )
             sarcastic = sarcastic or (is_comment and prev_sarcastic and e - s < 25)
-            offtopic = "OFFTOPIC" in sent_labels and not this_anchor
+            # "In einer früheren Version hieß es, X sei betroffen": withdrawn, no claim
+            offtopic = ("OFFTOPIC" in sent_labels and not this_anchor) or (
+                "RETRACTED" in sent_labels
+            )
             speaker, attribution, official = speakers.get(s, (None, None, False))
             if speaker is None and attribution is None and prev_official:
                 official = True
@@ -694,6 +701,11 @@ class ClaimExtractor:
                 clauses.append(self._summarise(view, cues, a, b, named, vague))
         authority = any("AUTHORITY" in c.labels for c in clauses)
         for k, c in enumerate(clauses):
+            if k and c.colon and c.has_named and not c.types:
+                head = clauses[k - 1]
+                if not head.types and not head.free_neg and "AVAIL" in head.labels:
+                    # "Erreichbar: @HWK_Berlin, Hwk Konstanz": the list is what is reachable
+                    c.types["outage_negated"] = True
             if authority and "NOTIFY" in c.labels and "authority_notified" not in c.types:
                 # "Der Landesbeauftragte, den die Kammer informiert hatte, ..."
                 c.types["authority_notified"] = False
@@ -1161,6 +1173,8 @@ def _numbered_group(
         )
         if not definite:
             continue  # "vier Kammern melden Ausfälle": a count, not a reference
+        if j > s + 1 and lowers[j - 1] in ("der", "von") and lowers[j - 2] in PARTITIVE_HEADS:
+            continue  # "nur eine der drei Kammern": one of them, not all three
         ids: list[str] = []
         for m in reversed(mentions):
             if m.start >= j:
