@@ -1,10 +1,10 @@
 """Held-out sets: extraction on documents never used for development must meet pinned F1 floors.
 
 ``holdout`` (ho-001…040) was written without looking at the rules and then used once to
-fix seven error classes; ``holdout2`` to ``holdout4`` (h2-, h3-, h4-001…040) were written
-blind and, after their one blind measurement, used to fix error classes (their READMEs say
-which); ``holdout5`` (h5-001…040) was written blind by someone who never saw the extractor
-and has not been tuned on (tests/nlp/data/holdout5_README.md).  The floors in
+fix seven error classes; ``holdout2`` to ``holdout6`` (h2- … h6-001…040) were written blind
+and, after their one blind measurement, used to fix error classes (their READMEs say
+which); ``holdout7`` (h7-001…040) was written blind by someone who never saw the extractor
+and has not been tuned on (tests/nlp/data/holdout7_README.md).  The floors in
 ``data/<set>_floors.json`` are the F1 values of the blind measurement (for the spent sets:
 reached after their fixes), rounded down to 0.01. Like the development floors they are
 raised, never silently lowered.
@@ -23,7 +23,7 @@ from pipelines.nlp.evaluate import METRICS, evaluate_files
 from pipelines.nlp.facts import extract_records
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"holdout": "ho", "holdout2": "h2", "holdout3": "h3", "holdout4": "h4", "holdout5": "h5"}
+SETS = {f"holdout{n}": f"h{n}" for n in range(2, 8)} | {"holdout": "ho"}
 
 
 def _ids(path: Path, key: str) -> list[str]:
