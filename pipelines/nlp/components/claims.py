@@ -146,10 +146,8 @@ GROUP_DETERMINERS = frozenset(
     {"die", "den", "der", "alle", "allen", "aller", "diese", "diesen", "dieser", "the", "all",
      "these", "those", "bei", "beiden"}
 )  # fmt: skip
-# "eine der drei Kammern", "zwei von vier": a part of a group
-PARTITIVE_HEADS = frozenset(
-    {"eine", "einer", "einen", "zwei", "drei", "vier", "fünf", "keine", "keiner", "one", "two"}
-)
+# "eine der drei Kammern", "zwei von vier", "keine der beiden": a part of a group
+PARTITIVE_HEADS = frozenset(GROUP_NUMBERS) | {"eine", "einer", "einen", "keine", "keiner", "one"}
 CAUSAL_PREPOSITIONS = frozenset({"wegen", "aufgrund", "infolge", "because", "due"})
 # an attack named after one of these is the frame of the sentence, not what it negates
 ATTACK_FRAME_PREPOSITIONS = CAUSAL_PREPOSITIONS | {"nach", "seit", "after", "since", "following"}
